@@ -1,0 +1,127 @@
+package io.maestro.api;
+
+import io.maestro.brands.BrandRepository;
+import io.maestro.config.MaestroConfig;
+import io.maestro.db.Database;
+import io.maestro.health.Readiness;
+import io.maestro.jobs.JobRepository;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.LoggerFormat;
+import io.vertx.ext.web.handler.LoggerHandler;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import io.vertx.sqlclient.Pool;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** REST API, health and readiness. Every /jobs and /api route is authenticated and scoped to the caller. */
+public class HttpApiVerticle extends VerticleBase {
+  /** Local map entry holding the port actually bound (http.port may be 0). */
+  public static final String RUNTIME_MAP = "maestro.runtime";
+  public static final String BOUND_PORT = "http.port";
+  private static final Logger LOG = LoggerFactory.getLogger(HttpApiVerticle.class);
+
+  private HttpServer server;
+  private Pool pool;
+
+  @Override
+  public Future<?> start() {
+    MaestroConfig config = MaestroConfig.from(config());
+    pool = Database.pool(vertx, config().getString(Database.RUNTIME_URL), config);
+    Auth auth = new Auth(vertx, pool, config);
+
+    Router router = Router.router(vertx);
+    router.route().handler(LoggerHandler.create(LoggerFormat.TINY));
+    router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(liveness()));
+    router.get("/ready").handler(HealthCheckHandler.createWithHealthChecks(readiness()));
+
+    router.route().handler(BodyHandler.create(false).setBodyLimit(config.longValue(MaestroConfig.HTTP_BODY_LIMIT)));
+    router.route("/jobs*").handler(auth.authenticate()).handler(auth.resolveUser());
+    router.route("/api/*").handler(auth.authenticate()).handler(auth.resolveUser());
+    new JobRoutes(vertx, new JobRepository(pool), new BrandRepository(pool), config).mount(router);
+    router.get("/api/brands").handler(ctx -> new BrandRepository(pool).list(Auth.userId(ctx))
+        .onSuccess(brands -> Responses.json(ctx, 200, new JsonObject().put("brands", brands)))
+        .onFailure(ctx::fail));
+
+    router.route().last().handler(ctx -> ctx.fail(new ApiError(404, "not_found",
+        "no route for " + ctx.request().method() + " " + Responses.safe(ctx.request().path()), null)));
+    router.route().failureHandler(this::renderFailure);
+
+    server = vertx.createHttpServer(new HttpServerOptions()
+        .setHost(config.string(MaestroConfig.HTTP_HOST))
+        .setPort(config.integer(MaestroConfig.HTTP_PORT))
+        .setCompressionSupported(true));
+    return server.requestHandler(router).listen().onSuccess(s -> {
+      vertx.sharedData().getLocalMap(RUNTIME_MAP).put(BOUND_PORT, s.actualPort());
+      LOG.info("HTTP API listening on http://{}:{}", config.string(MaestroConfig.HTTP_HOST), s.actualPort());
+    });
+  }
+
+  private HealthChecks liveness() {
+    return HealthChecks.create(vertx).register("event-loop", promise -> promise.complete(Status.OK()));
+  }
+
+  private HealthChecks readiness() {
+    HealthChecks checks = HealthChecks.create(vertx);
+    checks.register("database", 3_000, promise -> pool
+        .query("SELECT version FROM flyway_schema_history WHERE success ORDER BY installed_rank DESC LIMIT 1")
+        .execute()
+        .onSuccess(rows -> {
+          String expected = Readiness.expectedSchemaVersion(vertx);
+          String actual = rows.size() == 0 ? "0" : rows.iterator().next().getString(0);
+          JsonObject data = new JsonObject().put("schema_version", actual).put("expected", expected);
+          promise.complete(expected == null || expected.equals(actual) ? Status.OK(data) : Status.KO(data));
+        })
+        .onFailure(e -> promise.complete(Status.KO(new JsonObject().put("error", e.getMessage())))));
+    checks.register("actors", promise -> promise.complete(Readiness.actorsDeployed(vertx) ? Status.OK()
+        : Status.KO(new JsonObject().put("reason", "actors are still being deployed"))));
+    checks.register("work", promise -> {
+      Map<String, String> problems = Readiness.problems(vertx);
+      promise.complete(problems.isEmpty() ? Status.OK() : Status.KO(new JsonObject(Map.copyOf(problems))));
+    });
+    return checks;
+  }
+
+  private void renderFailure(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    ApiError error;
+    if (failure instanceof ApiError api) {
+      error = api;
+    } else if (ctx.statusCode() == 401 || ctx.statusCode() == 403) {
+      error = new ApiError(401, "unauthorized", "a valid bearer token is required (Authorization: Bearer <JWT>)",
+          null);
+    } else if (ctx.statusCode() == 413) {
+      error = new ApiError(413, "payload_too_large", "request body is larger than the limit", null);
+    } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+      error = new ApiError(ctx.statusCode(), "bad_request", failure == null || failure.getMessage() == null
+          ? "the request was not understood" : failure.getMessage(), null);
+    } else {
+      String reference = UUID.randomUUID().toString();
+      LOG.error("Unhandled failure on {} {} (reference {})", ctx.request().method(), ctx.request().path(), reference,
+          failure);
+      error = new ApiError(500, "internal_error", "internal error; reference " + reference, null);
+    }
+    if (ctx.response().ended()) {
+      return;
+    }
+    if (error.status() == 401) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer");
+    }
+    Responses.json(ctx, error.status(), error.toJson());
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+}

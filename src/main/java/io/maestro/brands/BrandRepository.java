@@ -1,0 +1,49 @@
+package io.maestro.brands;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/** All SQL about brands. */
+public final class BrandRepository {
+  private final Pool pool;
+
+  public BrandRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** Ids of the user's active brands. */
+  public Future<Set<String>> activeIds(String userId) {
+    return pool.preparedQuery("SELECT brand_id FROM brands WHERE user_id = $1 AND active ORDER BY brand_id")
+        .execute(Tuple.of(userId))
+        .map(rows -> {
+          Set<String> ids = new LinkedHashSet<>();
+          rows.forEach(row -> ids.add(row.getString(0)));
+          return ids;
+        });
+  }
+
+  public Future<JsonArray> list(String userId) {
+    return pool.preparedQuery("""
+            SELECT brand_id, display_name, schedule_offset, primary_color, accent_color, topics, active, created_at
+              FROM brands WHERE user_id = $1 ORDER BY brand_id""")
+        .execute(Tuple.of(userId))
+        .map(rows -> {
+          JsonArray brands = new JsonArray();
+          rows.forEach(row -> brands.add(new JsonObject()
+              .put("brand_id", row.getString("brand_id"))
+              .put("display_name", row.getString("display_name"))
+              .put("schedule_offset", row.getInteger("schedule_offset"))
+              .put("primary_color", row.getString("primary_color"))
+              .put("accent_color", row.getString("accent_color"))
+              .put("topics", row.getValue("topics"))
+              .put("active", row.getBoolean("active"))
+              .put("created_at", row.getOffsetDateTime("created_at").toInstant().toString())));
+          return brands;
+        });
+  }
+}

@@ -1,0 +1,35 @@
+package io.maestro.bus;
+
+/**
+ * Every event-bus address in one place. Addresses under {@link #BROWSER_PREFIX} are the only ones the SockJS bridge
+ * lets out to browsers, and only per user ({@code maestro.updates.<user_id>.*}).
+ */
+public final class Addresses {
+  private Addresses() {}
+
+  /** Published (cluster-wide) when a job becomes due: created, retried, rescued. Wakes every dispatcher. */
+  public static final String JOBS_QUEUED = "maestro.jobs.queued";
+  /** Local: a worker instance announces its own address and that it is idle. */
+  public static final String WORKER_READY = "maestro.jobs.worker.ready";
+  /** Local: a worker instance is going away. */
+  public static final String WORKER_GONE = "maestro.jobs.worker.gone";
+  /** Local: per-instance address prefix of a worker; the dispatcher sends one job at a time to an idle one. */
+  public static final String WORKER_PREFIX = "maestro.jobs.worker.";
+  /** Local: progress of a running job (step, percent, per-brand output), fire-and-forget from the worker. */
+  public static final String JOB_PROGRESS = "maestro.jobs.progress";
+  /** Published: a job finished (completed or failed) — the scheduler and the burst coordinator listen. */
+  public static final String JOB_FINISHED = "maestro.jobs.finished";
+
+  /** The browser-visible family. */
+  public static final String BROWSER_PREFIX = "maestro.updates.";
+
+  /** Live job updates of one user: {job_id, status, progress_percent, current_step, error_*}. */
+  public static String jobUpdates(String userId) {
+    return BROWSER_PREFIX + userId + ".jobs";
+  }
+
+  /** Live activity log entries of one user. */
+  public static String activityUpdates(String userId) {
+    return BROWSER_PREFIX + userId + ".activity";
+  }
+}

@@ -1,0 +1,60 @@
+package io.maestro.jobs;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A job's deadline on a worker thread: when it passes, the thread is interrupted (blocking I/O and sleeps give up)
+ * and the job is reported as job_timeout. A renderer that ignores interrupts is caught by the check between brands
+ * and, as a last resort, by the dispatcher's reply timeout.
+ */
+final class Deadline implements AutoCloseable {
+  private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "maestro-job-deadlines");
+    t.setDaemon(true);
+    return t;
+  });
+
+  private final long deadlineNanos;
+  private final long budgetMillis;
+  private final ScheduledFuture<?> interrupter;
+  private volatile boolean expired;
+  private boolean closed; // guarded by this: no interrupt may land after close()
+
+  Deadline(long budgetMillis) {
+    this.budgetMillis = budgetMillis;
+    this.deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(budgetMillis);
+    Thread worker = Thread.currentThread();
+    this.interrupter = TIMER.schedule(() -> {
+      synchronized (this) {
+        if (!closed) {
+          expired = true;
+          worker.interrupt();
+        }
+      }
+    }, budgetMillis, TimeUnit.MILLISECONDS);
+  }
+
+  boolean expired() {
+    return expired || System.nanoTime() >= deadlineNanos;
+  }
+
+  long budgetMillis() {
+    return budgetMillis;
+  }
+
+  long remainingMillis() {
+    return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+  }
+
+  @Override
+  public void close() {
+    synchronized (this) {
+      closed = true;
+    }
+    interrupter.cancel(false);
+    Thread.interrupted(); // a deadline interrupt must not leak into the next job on this thread
+  }
+}

@@ -1,0 +1,252 @@
+package io.maestro.jobs;
+
+import io.maestro.bus.Addresses;
+import io.maestro.config.MaestroConfig;
+import io.maestro.db.Database;
+import io.maestro.failure.Failure;
+import io.maestro.failure.FailureClassifier;
+import io.maestro.failure.FailureCode;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One per node. Claims due jobs from PostgreSQL — only as many as this node has idle workers — hands each to one
+ * idle worker as a local request, heartbeats the leases of what is running, and records every outcome (completed,
+ * or failed with code, category and message) in one place. A freed worker is refilled at once; a new job wakes the
+ * dispatcher through the event bus; a short poll is the backstop and also rescues jobs whose node stopped
+ * heartbeating.
+ */
+public class DispatcherVerticle extends VerticleBase {
+  public static final String RUNTIME_NODE_ID = "runtime.nodeId";
+  private static final Logger LOG = LoggerFactory.getLogger(DispatcherVerticle.class);
+  /** Extra time the dispatcher gives a worker beyond the job deadline before it stops waiting for the reply. */
+  private static final long REPLY_GRACE_MS = 5_000;
+  private static final int RESCUE_BATCH = 500;
+
+  private final Set<String> idleWorkers = new LinkedHashSet<>();
+  private final Map<String, Running> busyWorkers = new HashMap<>();
+  private final Set<String> unresponsiveWorkers = new HashSet<>();
+  private JobRepository jobs;
+  private String nodeId;
+  private long leaseMs;
+  private long deadlineMs;
+  private int maxAttempts;
+  private boolean claiming;
+  private boolean claimAgain;
+  private boolean stopping;
+
+  private record Running(long pk, int attempt, String jobId, String userId) {}
+
+  @Override
+  public Future<?> start() {
+    MaestroConfig config = MaestroConfig.from(config());
+    Pool pool = Database.pool(vertx, config().getString(Database.RUNTIME_URL), config);
+    jobs = new JobRepository(pool);
+    nodeId = config().getString(RUNTIME_NODE_ID, "node");
+    leaseMs = config.longValue(MaestroConfig.LEASE);
+    deadlineMs = config.longValue(MaestroConfig.JOB_DEADLINE);
+    maxAttempts = config.integer(MaestroConfig.MAX_ATTEMPTS);
+    long pollMs = config.longValue(MaestroConfig.POLL_INTERVAL);
+
+    var bus = vertx.eventBus();
+    vertx.setPeriodic(pollMs, pollMs, id -> rescueThenFill());
+    vertx.setPeriodic(Math.max(50, leaseMs / 3), id -> heartbeat());
+    return Future.all(
+        bus.<JsonObject>localConsumer(Addresses.WORKER_READY, this::workerReady).completion(),
+        bus.<JsonObject>localConsumer(Addresses.WORKER_GONE, this::workerGone).completion(),
+        bus.<JsonObject>localConsumer(Addresses.JOB_PROGRESS, this::progress).completion(),
+        bus.consumer(Addresses.JOBS_QUEUED, message -> fill()).completion())
+        .onSuccess(ignored -> rescueThenFill());
+  }
+
+  private void workerReady(Message<JsonObject> message) {
+    String address = message.body().getString("address");
+    if (address == null || busyWorkers.containsKey(address)) {
+      return; // a busy worker becomes idle when its reply arrives
+    }
+    unresponsiveWorkers.remove(address);
+    idleWorkers.add(address);
+    fill();
+  }
+
+  private void workerGone(Message<JsonObject> message) {
+    String address = message.body().getString("address");
+    idleWorkers.remove(address);
+    unresponsiveWorkers.remove(address);
+  }
+
+  /** Claims as many due jobs as there are idle workers; coalesces wake-ups that arrive while a claim runs. */
+  private void fill() {
+    if (stopping || idleWorkers.isEmpty()) {
+      return;
+    }
+    if (claiming) {
+      claimAgain = true;
+      return;
+    }
+    claiming = true;
+    claimAgain = false;
+    int slots = idleWorkers.size();
+    jobs.claim(nodeId, leaseMs, slots)
+        .onComplete(result -> {
+          claiming = false;
+          if (result.failed()) {
+            LOG.warn("Claiming jobs failed (will retry on the next wake-up or poll): {}", result.cause().getMessage());
+            return;
+          }
+          result.result().forEach(this::dispatch);
+          if (claimAgain || result.result().size() == slots) {
+            fill();
+          }
+        });
+  }
+
+  private void dispatch(JsonObject job) {
+    String worker = idleWorkers.iterator().next();
+    idleWorkers.remove(worker);
+    Running running = new Running(job.getLong(JobJson.INTERNAL_PK), job.getInteger("attempt"),
+        job.getString("job_id"), job.getString("user_id"));
+    busyWorkers.put(worker, running);
+    publishUpdate(job);
+    DeliveryOptions options = new DeliveryOptions().setLocalOnly(true).setSendTimeout(deadlineMs + REPLY_GRACE_MS);
+    vertx.eventBus().<JsonObject>request(worker, job.copy().put("deadline_ms", deadlineMs), options)
+        .onComplete(reply -> {
+          busyWorkers.remove(worker);
+          if (reply.succeeded()) {
+            idleWorkers.add(worker);
+            record(running, reply.result().body());
+          } else {
+            workerFailed(worker, running, reply.cause());
+          }
+          fill();
+        });
+  }
+
+  private void workerFailed(String worker, Running running, Throwable cause) {
+    Failure failure = FailureClassifier.classify(cause);
+    if (cause instanceof ReplyException reply) {
+      if (reply.failureType() == ReplyFailure.NO_HANDLERS) {
+        failure = FailureClassifier.of(FailureCode.DISPATCH_NO_WORKER, "no worker was listening at " + worker
+            + " when job " + running.jobId() + " was dispatched on node " + nodeId);
+      } else if (reply.failureType() == ReplyFailure.TIMEOUT) {
+        unresponsiveWorkers.add(worker); // it comes back when it announces itself idle again
+        failure = FailureClassifier.of(FailureCode.REPLY_TIMEOUT, "worker " + worker + " did not reply within "
+            + (deadlineMs + REPLY_GRACE_MS) + " ms (deadline " + deadlineMs + " ms) for job " + running.jobId());
+      } else {
+        idleWorkers.add(worker); // it replied, with a failure: it is alive and free
+      }
+    }
+    record(running, new JsonObject().put("status", "failed").put("brand_outputs", new JsonObject())
+        .put("current_step", "failed: " + failure.category()).put("error", failure.toJson()));
+  }
+
+  /** The one place a job's outcome is written. */
+  private void record(Running running, JsonObject outcome) {
+    JsonObject outputs = outcome.getJsonObject("brand_outputs", new JsonObject());
+    String step = outcome.getString("current_step");
+    Future<Optional<JsonObject>> written;
+    if ("completed".equals(outcome.getString("status"))) {
+      written = jobs.complete(running.pk(), running.attempt(), nodeId, step, outputs);
+    } else {
+      JsonObject error = outcome.getJsonObject("error");
+      Failure failure = error == null
+          ? FailureClassifier.of(FailureCode.INTERNAL_ERROR, "worker reported a failed job without an error")
+          : Failure.fromJson(error);
+      written = jobs.fail(running.pk(), running.attempt(), nodeId, step, outputs, failure);
+    }
+    written.onSuccess(job -> job.ifPresentOrElse(this::finished, () -> LOG.info(
+            "Discarded the result of {} attempt {}: the job was cancelled, deleted or rescued meanwhile",
+            running.jobId(), running.attempt())))
+        .onFailure(e -> LOG.error("Could not record the outcome of {} attempt {}; its lease will expire and it "
+            + "will be rescued: {}", running.jobId(), running.attempt(), e.getMessage()));
+  }
+
+  private void finished(JsonObject job) {
+    publishUpdate(job);
+    vertx.eventBus().publish(Addresses.JOB_FINISHED, JobJson.publicView(job));
+  }
+
+  private void progress(Message<JsonObject> message) {
+    JsonObject body = message.body();
+    Long pk = body.getLong(JobJson.INTERNAL_PK);
+    Integer attempt = body.getInteger("attempt");
+    if (pk == null || attempt == null) {
+      return;
+    }
+    JsonObject outputs = new JsonObject();
+    if (body.getString("brand") != null && body.getJsonObject("output") != null) {
+      outputs.put(body.getString("brand"), body.getJsonObject("output"));
+    }
+    jobs.progress(pk, attempt, nodeId, body.getString("step"), body.getInteger("percent"), outputs)
+        .onSuccess(job -> job.ifPresent(this::publishUpdate))
+        .onFailure(e -> LOG.debug("Progress of job {} not recorded: {}", pk, e.getMessage()));
+  }
+
+  private void heartbeat() {
+    if (busyWorkers.isEmpty()) {
+      return;
+    }
+    Long[] pks = busyWorkers.values().stream().map(Running::pk).toArray(Long[]::new);
+    jobs.heartbeat(nodeId, leaseMs, pks)
+        .onFailure(e -> LOG.warn("Lease heartbeat failed: {}", e.getMessage()));
+  }
+
+  private void rescueThenFill() {
+    jobs.rescueExpiredLeases(maxAttempts, RESCUE_BATCH)
+        .onSuccess(this::rescued)
+        .onFailure(e -> LOG.warn("Lease rescue failed: {}", e.getMessage()))
+        .onComplete(ignored -> fill());
+  }
+
+  private void rescued(List<JsonObject> rescuedJobs) {
+    for (JsonObject job : rescuedJobs) {
+      LOG.warn("Rescued {} (attempt {}): {}", job.getString("job_id"), job.getInteger("attempt"),
+          job.getString("error_message"));
+      if ("failed".equals(job.getString("status"))) {
+        finished(job);
+      } else {
+        publishUpdate(job);
+      }
+    }
+    if (!rescuedJobs.isEmpty()) {
+      vertx.eventBus().publish(Addresses.JOBS_QUEUED, new JsonObject());
+    }
+  }
+
+  private void publishUpdate(JsonObject job) {
+    vertx.eventBus().publish(Addresses.jobUpdates(job.getString("user_id")), JobJson.update(job));
+  }
+
+  /** Jobs still running here go straight back to the queue, so the next node or start need not wait a lease. */
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    if (busyWorkers.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Long[] pks = busyWorkers.values().stream().map(Running::pk).toArray(Long[]::new);
+    return jobs.release(nodeId, pks, "node " + nodeId + " stopped")
+        .onSuccess(released -> {
+          released.forEach(this::publishUpdate);
+          if (!released.isEmpty()) {
+            vertx.eventBus().publish(Addresses.JOBS_QUEUED, new JsonObject());
+          }
+        })
+        .otherwise(List.of());
+  }
+}

@@ -1,0 +1,277 @@
+package io.maestro.jobs;
+
+import io.maestro.failure.Failure;
+import io.maestro.failure.FailureCode;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * All SQL about jobs and their attempts. Every state change that a worker's result causes re-checks the job's
+ * status, attempt and lease owner in its WHERE clause, so a late result never overwrites a rescued, cancelled or
+ * re-run job.
+ */
+public final class JobRepository {
+  private static final String JOB_COLUMNS = "j.*";
+
+  private static final String INSERT = """
+      INSERT INTO jobs (user_id, title, content_lines, variant, ai_prompt, cta_type, brands, platforms, fixed_title,
+                        caption, slide_texts, proposal_id, max_retries)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+      RETURNING *""";
+
+  /** One statement: claim due jobs for free slots, open their attempt rows. */
+  private static final String CLAIM = """
+      WITH due AS (
+        SELECT id FROM jobs
+         WHERE status = 'pending' AND run_at <= now()
+         ORDER BY run_at, id
+         FOR UPDATE SKIP LOCKED
+         LIMIT $3
+      ), claimed AS (
+        UPDATE jobs j
+           SET status = 'generating', attempt = j.attempt + 1, claimed_at = now(),
+               started_at = coalesce(j.started_at, now()), lease_owner = $1,
+               lease_expires_at = now() + $2 * interval '1 millisecond',
+               current_step = 'claimed', progress_percent = 0, updated_at = now(), healing_state = 'none'
+          FROM due WHERE j.id = due.id
+        RETURNING j.*
+      ), opened AS (
+        INSERT INTO job_attempts (job_pk, attempt, node) SELECT id, attempt, $1 FROM claimed
+      )
+      SELECT * FROM claimed ORDER BY run_at, id""";
+
+  private static final String HEARTBEAT = """
+      UPDATE jobs SET lease_expires_at = now() + $2 * interval '1 millisecond'
+       WHERE id = ANY($3) AND lease_owner = $1 AND status = 'generating'""";
+
+  private static final String COMPLETE = """
+      WITH done AS (
+        UPDATE jobs SET status = 'completed', current_step = $4, progress_percent = 100,
+                        brand_outputs = brand_outputs || $5, completed_at = now(), updated_at = now(),
+                        lease_owner = NULL, lease_expires_at = NULL
+         WHERE id = $1 AND attempt = $2 AND lease_owner = $3 AND status = 'generating'
+        RETURNING *
+      ), closed AS (
+        UPDATE job_attempts SET outcome = 'completed', finished_at = now()
+         WHERE job_pk = $1 AND attempt = $2 AND EXISTS (SELECT 1 FROM done)
+      )
+      SELECT * FROM done""";
+
+  private static final String FAIL = """
+      WITH done AS (
+        UPDATE jobs SET status = 'failed', current_step = $4, brand_outputs = brand_outputs || $5,
+                        error_code = $6, error_category = $7, error_message = $8, error_stack = $9,
+                        completed_at = now(), updated_at = now(), lease_owner = NULL, lease_expires_at = NULL
+         WHERE id = $1 AND attempt = $2 AND lease_owner = $3 AND status = 'generating'
+        RETURNING *
+      ), closed AS (
+        UPDATE job_attempts SET outcome = 'failed', finished_at = now(), code = $6, category = $7, message = $8,
+                                stack = $9
+         WHERE job_pk = $1 AND attempt = $2 AND EXISTS (SELECT 1 FROM done)
+      )
+      SELECT * FROM done""";
+
+  private static final String PROGRESS = """
+      UPDATE jobs SET current_step = coalesce($4, current_step),
+                      progress_percent = greatest(progress_percent, coalesce($5, progress_percent)),
+                      brand_outputs = brand_outputs || $6, updated_at = now()
+       WHERE id = $1 AND attempt = $2 AND lease_owner = $3 AND status = 'generating'
+      RETURNING *""";
+
+  /**
+   * Expired leases: the node that ran the job stopped heartbeating. Re-queued while attempts remain, failed as
+   * worker_lost after that. The WHERE re-checks status and attempt, so a job finished meanwhile is left alone.
+   */
+  private static final String RESCUE = """
+      WITH lost AS (
+        SELECT id, attempt FROM jobs
+         WHERE status = 'generating' AND lease_expires_at < now()
+         ORDER BY lease_expires_at
+         FOR UPDATE SKIP LOCKED
+         LIMIT $1
+      ), rescued AS (
+        UPDATE jobs j
+           SET status = CASE WHEN j.attempt < $2 THEN 'pending' ELSE 'failed' END,
+               run_at = now(), queued_at = now(), lease_owner = NULL, lease_expires_at = NULL,
+               current_step = CASE WHEN j.attempt < $2 THEN 'requeued: worker lost' ELSE 'failed: worker lost' END,
+               error_code = $3, error_category = $4,
+               error_message = 'worker ' || coalesce(j.lease_owner, '?') || ' stopped heartbeating during attempt '
+                               || j.attempt || '; its lease expired',
+               updated_at = now(),
+               completed_at = CASE WHEN j.attempt < $2 THEN NULL ELSE now() END
+          FROM lost WHERE j.id = lost.id AND j.attempt = lost.attempt AND j.status = 'generating'
+        RETURNING j.*
+      ), closed AS (
+        UPDATE job_attempts a SET outcome = 'lost', finished_at = now(), code = $3, category = $4,
+                                  message = r.error_message
+          FROM rescued r WHERE a.job_pk = r.id AND a.attempt = r.attempt
+      )
+      SELECT * FROM rescued""";
+
+  /** Jobs this node still holds go back to the queue at once (graceful stop, lost worker), no lease wait. */
+  private static final String RELEASE = """
+      WITH released AS (
+        UPDATE jobs SET status = 'pending', run_at = now(), queued_at = now(), lease_owner = NULL,
+                        lease_expires_at = NULL, current_step = 'requeued: ' || $3, updated_at = now()
+         WHERE id = ANY($2) AND lease_owner = $1 AND status = 'generating'
+        RETURNING *
+      ), closed AS (
+        UPDATE job_attempts a SET outcome = 'released', finished_at = now(), message = $3
+          FROM released r WHERE a.job_pk = r.id AND a.attempt = r.attempt
+      )
+      SELECT * FROM released""";
+
+  private final Pool pool;
+
+  public JobRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Future<JsonObject> insert(String userId, JobSpec spec) {
+    return pool.preparedQuery(INSERT).execute(Tuple.from(new Object[] {userId, spec.title(), spec.contentLines(),
+            spec.variant(), spec.aiPrompt(), spec.ctaType(), spec.brands(), spec.platforms(), spec.fixedTitle(),
+            spec.caption(), spec.slideTexts(), spec.proposalId(), spec.maxRetries()}))
+        .map(rows -> JobJson.from(rows.iterator().next()));
+  }
+
+  public Future<Optional<JsonObject>> find(String userId, String jobId) {
+    return pool.preparedQuery("SELECT * FROM jobs WHERE user_id = $1 AND job_id = $2")
+        .execute(Tuple.of(userId, jobId)).map(JobRepository::first);
+  }
+
+  public Future<JsonObject> list(String userId, JobFilter filter) {
+    List<Object> params = new ArrayList<>(List.of(userId));
+    StringBuilder where = new StringBuilder("user_id = $1");
+    if (filter.status() != null) {
+      params.add(filter.status());
+      where.append(" AND status = $").append(params.size());
+    }
+    if (filter.variant() != null) {
+      params.add(filter.variant());
+      where.append(" AND variant = $").append(params.size());
+    }
+    if (filter.brand() != null) {
+      params.add(new JsonArray().add(filter.brand()));
+      where.append(" AND brands @> $").append(params.size());
+    }
+    String count = "SELECT count(*) FROM jobs WHERE " + where;
+    Tuple countParams = Tuple.from(params);
+    params.add(filter.limit());
+    params.add(filter.offset());
+    String page = "SELECT * FROM jobs WHERE " + where + " ORDER BY created_at DESC, id DESC LIMIT $"
+        + (params.size() - 1) + " OFFSET $" + params.size();
+    return pool.preparedQuery(count).execute(countParams)
+        .compose(total -> pool.preparedQuery(page).execute(Tuple.from(params))
+            .map(rows -> {
+              JsonArray jobs = new JsonArray();
+              rows.forEach(row -> jobs.add(JobJson.from(row)));
+              return new JsonObject().put("total", total.iterator().next().getLong(0)).put("limit", filter.limit())
+                  .put("offset", filter.offset()).put("count", jobs.size()).put("jobs", jobs);
+            }));
+  }
+
+  /** Cancels a job that has not finished; a running job's late result is then discarded. */
+  public Future<Optional<JsonObject>> cancel(String userId, String jobId) {
+    return pool.preparedQuery("""
+            WITH done AS (
+              UPDATE jobs SET status = 'cancelled', current_step = 'cancelled', lease_owner = NULL,
+                              lease_expires_at = NULL, completed_at = now(), updated_at = now()
+               WHERE user_id = $1 AND job_id = $2 AND status IN ('pending', 'generating', 'failed')
+              RETURNING *
+            ), closed AS (
+              UPDATE job_attempts a SET outcome = 'cancelled', finished_at = now()
+                FROM done d WHERE a.job_pk = d.id AND a.attempt = d.attempt AND a.outcome = 'running'
+            )
+            SELECT * FROM done""")
+        .execute(Tuple.of(userId, jobId)).map(JobRepository::first);
+  }
+
+  public Future<Boolean> delete(String userId, String jobId) {
+    return pool.preparedQuery("DELETE FROM jobs WHERE user_id = $1 AND job_id = $2")
+        .execute(Tuple.of(userId, jobId)).map(rows -> rows.rowCount() == 1);
+  }
+
+  /** Runs a finished job again from scratch (not while it is running). */
+  public Future<Optional<JsonObject>> regenerate(String userId, String jobId) {
+    return pool.preparedQuery("""
+            UPDATE jobs SET status = 'pending', run_at = now(), queued_at = now(), brand_outputs = '{}',
+                            current_step = 'queued for regeneration', progress_percent = 0, started_at = NULL,
+                            completed_at = NULL, error_code = NULL, error_category = NULL, error_message = NULL,
+                            error_stack = NULL, retry_count = 0, healing_state = 'none', updated_at = now()
+             WHERE user_id = $1 AND job_id = $2 AND status IN ('completed', 'failed', 'cancelled')
+            RETURNING *""")
+        .execute(Tuple.of(userId, jobId)).map(JobRepository::first);
+  }
+
+  public Future<Optional<JsonArray>> attempts(String userId, String jobId) {
+    return pool.preparedQuery("""
+            SELECT a.*, j.job_id FROM jobs j LEFT JOIN job_attempts a ON a.job_pk = j.id
+             WHERE j.user_id = $1 AND j.job_id = $2 ORDER BY a.attempt""")
+        .execute(Tuple.of(userId, jobId))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return Optional.empty();
+          }
+          JsonArray attempts = new JsonArray();
+          rows.forEach(row -> {
+            if (row.getValue("attempt") != null) {
+              attempts.add(JobJson.attempt(row));
+            }
+          });
+          return Optional.of(attempts);
+        });
+  }
+
+  public Future<List<JsonObject>> claim(String node, long leaseMs, int slots) {
+    return pool.preparedQuery(CLAIM).execute(Tuple.of(node, leaseMs, slots)).map(JobRepository::all);
+  }
+
+  public Future<Integer> heartbeat(String node, long leaseMs, Long[] jobPks) {
+    return pool.preparedQuery(HEARTBEAT).execute(Tuple.of(node, leaseMs, jobPks)).map(RowSet::rowCount);
+  }
+
+  public Future<Optional<JsonObject>> complete(long pk, int attempt, String node, String step, JsonObject outputs) {
+    return pool.preparedQuery(COMPLETE).execute(Tuple.of(pk, attempt, node, step, outputs)).map(JobRepository::first);
+  }
+
+  public Future<Optional<JsonObject>> fail(long pk, int attempt, String node, String step, JsonObject outputs,
+      Failure failure) {
+    return pool.preparedQuery(FAIL).execute(Tuple.from(new Object[] {pk, attempt, node, step, outputs,
+            failure.code().code(), failure.category(), failure.message(), failure.stack()}))
+        .map(JobRepository::first);
+  }
+
+  public Future<Optional<JsonObject>> progress(long pk, int attempt, String node, String step, Integer percent,
+      JsonObject outputs) {
+    return pool.preparedQuery(PROGRESS).execute(Tuple.of(pk, attempt, node, step, percent, outputs))
+        .map(JobRepository::first);
+  }
+
+  public Future<List<JsonObject>> rescueExpiredLeases(int maxAttempts, int limit) {
+    return pool.preparedQuery(RESCUE)
+        .execute(Tuple.of(limit, maxAttempts, FailureCode.WORKER_LOST.code(), FailureCode.WORKER_LOST.category()))
+        .map(JobRepository::all);
+  }
+
+  public Future<List<JsonObject>> release(String node, Long[] jobPks, String reason) {
+    return pool.preparedQuery(RELEASE).execute(Tuple.of(node, jobPks, reason)).map(JobRepository::all);
+  }
+
+  private static Optional<JsonObject> first(RowSet<Row> rows) {
+    return rows.size() == 0 ? Optional.empty() : Optional.of(JobJson.from(rows.iterator().next()));
+  }
+
+  private static List<JsonObject> all(RowSet<Row> rows) {
+    List<JsonObject> jobs = new ArrayList<>(rows.size());
+    rows.forEach(row -> jobs.add(JobJson.from(row)));
+    return jobs;
+  }
+}

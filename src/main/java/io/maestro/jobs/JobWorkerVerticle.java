@@ -1,0 +1,66 @@
+package io.maestro.jobs;
+
+import io.maestro.bus.Addresses;
+import io.maestro.failure.Failures;
+import io.maestro.config.MaestroConfig;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * One job at a time on a worker thread (deploy with {@code ThreadingModel.WORKER}; instances = slots per node).
+ * Each instance listens on its own local address and tells the dispatcher when it is idle, so the dispatcher never
+ * hands it a second job while it is busy. It never touches the database: progress and the outcome go back to the
+ * dispatcher, which records them in one place.
+ */
+public class JobWorkerVerticle extends VerticleBase {
+  private final Function<MaestroConfig, Map<String, JobRenderer>> rendererFactory;
+  private JobRunner runner;
+  private String address;
+  private MessageConsumer<JsonObject> consumer;
+
+  public JobWorkerVerticle() {
+    this(Renderers::defaults);
+  }
+
+  public JobWorkerVerticle(Function<MaestroConfig, Map<String, JobRenderer>> rendererFactory) {
+    this.rendererFactory = rendererFactory;
+  }
+
+  @Override
+  public Future<?> start() {
+    runner = new JobRunner(rendererFactory.apply(MaestroConfig.from(config())));
+    address = Addresses.WORKER_PREFIX + UUID.randomUUID();
+    consumer = vertx.eventBus().localConsumer(address, this::handle);
+    return consumer.completion().onSuccess(ignored -> announceIdle());
+  }
+
+  private void handle(Message<JsonObject> message) {
+    try {
+      JsonObject job = message.body();
+      long deadlineMs = job.getLong("deadline_ms", 600_000L);
+      JsonObject outcome = runner.run(job, deadlineMs, progress -> vertx.eventBus().send(Addresses.JOB_PROGRESS,
+          progress.put(JobJson.INTERNAL_PK, job.getLong(JobJson.INTERNAL_PK)).put("attempt", job.getInteger("attempt"))));
+      message.reply(outcome);
+    } catch (Throwable t) {
+      Failures.fail(message, t); // a bug in the runner itself: still a classified reply, never a silent timeout
+    } finally {
+      announceIdle();
+    }
+  }
+
+  private void announceIdle() {
+    vertx.eventBus().send(Addresses.WORKER_READY, new JsonObject().put("address", address));
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.eventBus().send(Addresses.WORKER_GONE, new JsonObject().put("address", address));
+    return consumer == null ? Future.succeededFuture() : consumer.unregister();
+  }
+}
