@@ -1,0 +1,64 @@
+package io.maestro.jobs;
+
+import io.maestro.config.MaestroConfig;
+import io.maestro.failure.FailureCode;
+import io.maestro.failure.MaestroException;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A test stage whose behaviour the job's title scripts, so that one worker deployment can inject every fault:
+ * "throw …", "empty-error …", "empty-classified …", "hang …", "slow:N …", "fail-brand:<brand> …",
+ * "fail-all …". Anything else succeeds at once. It also measures how many stages run at the same time.
+ */
+public final class ScriptedRenderer implements JobRenderer {
+  public static final AtomicInteger RUNNING = new AtomicInteger();
+  public static final AtomicInteger PEAK = new AtomicInteger();
+  public static final AtomicInteger RENDERED = new AtomicInteger();
+
+  public static Map<String, JobRenderer> all(MaestroConfig config) {
+    ScriptedRenderer renderer = new ScriptedRenderer();
+    return Map.of("post", renderer, "light", renderer, "dark", renderer);
+  }
+
+  public static void reset() {
+    RUNNING.set(0);
+    PEAK.set(0);
+    RENDERED.set(0);
+  }
+
+  @Override
+  public JsonObject render(JobContext context, String brand) throws Exception {
+    int now = RUNNING.incrementAndGet();
+    PEAK.accumulateAndGet(now, Math::max);
+    try {
+      String title = context.job().getString("title");
+      if (title.startsWith("throw")) {
+        throw new IllegalStateException("stage exploded while composing " + brand);
+      }
+      if (title.startsWith("empty-error")) {
+        throw new RuntimeException("");
+      }
+      if (title.startsWith("empty-classified")) {
+        throw new MaestroException(FailureCode.STORAGE_ERROR, "   ");
+      }
+      if (title.startsWith("hang")) {
+        Thread.sleep(120_000);
+      }
+      if (title.startsWith("slow:")) {
+        Thread.sleep(Long.parseLong(title.substring(5, title.indexOf(' '))));
+      }
+      if (title.startsWith("fail-brand:" + brand + " ")) {
+        throw new MaestroException(FailureCode.IMAGE_GENERATION_ERROR, "deAPI returned status error for " + brand);
+      }
+      if (title.startsWith("fail-all")) {
+        throw new MaestroException(FailureCode.API_ERROR, "upstream 503 for " + brand);
+      }
+      RENDERED.incrementAndGet();
+      return new JsonObject().put("title", title).put("rendered_by", Thread.currentThread().getName());
+    } finally {
+      RUNNING.decrementAndGet();
+    }
+  }
+}

@@ -1,0 +1,92 @@
+package io.maestro.testing;
+
+import io.maestro.MainVerticle;
+import io.maestro.api.HttpApiVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A whole Maestro node (MainVerticle: migrations, actors, HTTP on 127.0.0.1 with port 0) against a real
+ * PostgreSQL, with a WebClient pointed at it.
+ */
+public final class TestApp implements AutoCloseable {
+  public final Vertx vertx;
+  public final WebClient http;
+  public final String dbUrl;
+  public final int port;
+  private final String deploymentId;
+
+  private TestApp(Vertx vertx, String dbUrl, String deploymentId, int port) {
+    this.vertx = vertx;
+    this.dbUrl = dbUrl;
+    this.deploymentId = deploymentId;
+    this.port = port;
+    this.http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
+  }
+
+  /** Fast test defaults; {@code overrides} win. */
+  public static JsonObject config(String dbUrl, JsonObject overrides) {
+    return new JsonObject()
+        .put("db.url", dbUrl)
+        .put("http.host", "127.0.0.1")
+        .put("http.port", 0)
+        .put("jobs.pollIntervalMs", 200)
+        .put("jobs.leaseMs", 2_000)
+        .put("node.id", "test-node")
+        .mergeIn(overrides == null ? new JsonObject() : overrides);
+  }
+
+  public static TestApp start(JsonObject overrides) {
+    return start(TestPostgres.newDatabase(), overrides);
+  }
+
+  public static TestApp start(String dbUrl, JsonObject overrides) {
+    Vertx vertx = Vertx.vertx();
+    try {
+      String id = vertx.deployVerticle(new MainVerticle(), new DeploymentOptions().setConfig(config(dbUrl, overrides)))
+          .await(60, TimeUnit.SECONDS);
+      int port = (Integer) vertx.sharedData().getLocalMap(HttpApiVerticle.RUNTIME_MAP).get(HttpApiVerticle.BOUND_PORT);
+      return new TestApp(vertx, dbUrl, id, port);
+    } catch (Exception e) {
+      vertx.close();
+      throw new IllegalStateException("Maestro did not start: " + e.getMessage(), e);
+    }
+  }
+
+  public long count(String sql) throws Exception {
+    try (Connection c = TestPostgres.connect(dbUrl); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+      r.next();
+      return r.getLong(1);
+    }
+  }
+
+  public int execute(String sql) throws Exception {
+    try (Connection c = TestPostgres.connect(dbUrl); Statement s = c.createStatement()) {
+      return s.executeUpdate(sql);
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    http.close();
+    vertx.close().await(30, TimeUnit.SECONDS);
+  }
+
+  /** Deploys job workers with the given renderers (as MainVerticle does, but with test stages). */
+  public String deployWorkers(java.util.function.Function<io.maestro.config.MaestroConfig,
+      java.util.Map<String, io.maestro.jobs.JobRenderer>> renderers, int instances) throws Exception {
+    return vertx.deployVerticle(() -> new io.maestro.jobs.JobWorkerVerticle(renderers), new DeploymentOptions()
+        .setThreadingModel(io.vertx.core.ThreadingModel.WORKER).setInstances(instances)).await(30, TimeUnit.SECONDS);
+  }
+
+  public String deploymentId() {
+    return deploymentId;
+  }
+}

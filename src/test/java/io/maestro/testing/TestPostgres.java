@@ -1,0 +1,67 @@
+package io.maestro.testing;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One real PostgreSQL 17 for the whole test JVM; every test gets a database of its own, so tests never see each
+ * other's rows.
+ */
+public final class TestPostgres {
+  private static final AtomicInteger COUNTER = new AtomicInteger();
+  private static EmbeddedPostgres postgres;
+
+  private TestPostgres() {}
+
+  private static synchronized EmbeddedPostgres server() {
+    if (postgres == null) {
+      try {
+        Path dir = Files.createTempDirectory("maestro-test-pg");
+        postgres = EmbeddedPostgres.builder().setDataDirectory(dir.toFile()).setCleanDataDirectory(true)
+            .setServerConfig("max_connections", "300").setServerConfig("fsync", "off")
+            .setServerConfig("synchronous_commit", "off").start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+          try {
+            postgres.close();
+          } catch (Exception ignored) {
+            // the JVM is going away
+          }
+        }));
+      } catch (Exception e) {
+        throw new IllegalStateException("test PostgreSQL did not start", e);
+      }
+    }
+    return postgres;
+  }
+
+  public static int port() {
+    return server().getPort();
+  }
+
+  /** A fresh, empty database (Maestro migrates it on start); returns its postgresql:// URL. */
+  public static String newDatabase() {
+    String name = "maestro_test_" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
+    try (Connection c = DriverManager.getConnection(jdbc("postgres"), "postgres", "postgres");
+        Statement s = c.createStatement()) {
+      s.execute("CREATE DATABASE " + name);
+    } catch (Exception e) {
+      throw new IllegalStateException("could not create test database " + name, e);
+    }
+    return "postgresql://postgres:postgres@127.0.0.1:" + port() + "/" + name;
+  }
+
+  public static String jdbc(String database) {
+    return "jdbc:postgresql://127.0.0.1:" + port() + "/" + database;
+  }
+
+  /** JDBC connection for assertions that read the database directly. */
+  public static Connection connect(String url) throws Exception {
+    String database = url.substring(url.lastIndexOf('/') + 1);
+    return DriverManager.getConnection(jdbc(database), "postgres", "postgres");
+  }
+}
