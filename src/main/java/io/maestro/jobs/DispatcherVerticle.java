@@ -14,6 +14,7 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -49,8 +50,42 @@ public class DispatcherVerticle extends VerticleBase {
   private boolean claiming;
   private boolean claimAgain;
   private boolean stopping;
+  private boolean writingCompletions;
+  private List<JobRepository.Completion> pendingCompletions = new ArrayList<>();
+  private List<String> pendingCompletionIds = new ArrayList<>();
 
-  private record Running(long pk, int attempt, String jobId, String userId) {}
+  /** Progress is published live at once but written to the database at most this often per job. */
+  private static final long PROGRESS_PERSIST_INTERVAL_NANOS = 1_000_000_000L;
+  private final Map<Long, Running> runningByPk = new HashMap<>();
+
+  private static final class Running {
+    final long pk;
+    final int attempt;
+    final String jobId;
+    final String userId;
+    final long startedNanos = System.nanoTime();
+    long lastPersistNanos = startedNanos;
+    JsonObject unpersistedOutputs = new JsonObject();
+
+    Running(long pk, int attempt, String jobId, String userId) {
+      this.pk = pk;
+      this.attempt = attempt;
+      this.jobId = jobId;
+      this.userId = userId;
+    }
+
+    long pk() {
+      return pk;
+    }
+
+    int attempt() {
+      return attempt;
+    }
+
+    String jobId() {
+      return jobId;
+    }
+  }
 
   @Override
   public Future<?> start() {
@@ -122,11 +157,13 @@ public class DispatcherVerticle extends VerticleBase {
     Running running = new Running(job.getLong(JobJson.INTERNAL_PK), job.getInteger("attempt"),
         job.getString("job_id"), job.getString("user_id"));
     busyWorkers.put(worker, running);
+    runningByPk.put(running.pk, running);
     publishUpdate(job);
     DeliveryOptions options = new DeliveryOptions().setLocalOnly(true).setSendTimeout(deadlineMs + REPLY_GRACE_MS);
     vertx.eventBus().<JsonObject>request(worker, job.copy().put("deadline_ms", deadlineMs), options)
         .onComplete(reply -> {
           busyWorkers.remove(worker);
+          runningByPk.remove(running.pk);
           if (reply.succeeded()) {
             idleWorkers.add(worker);
             record(running, reply.result().body());
@@ -159,21 +196,50 @@ public class DispatcherVerticle extends VerticleBase {
   private void record(Running running, JsonObject outcome) {
     JsonObject outputs = outcome.getJsonObject("brand_outputs", new JsonObject());
     String step = outcome.getString("current_step");
-    Future<Optional<JsonObject>> written;
     if ("completed".equals(outcome.getString("status"))) {
-      written = jobs.complete(running.pk(), running.attempt(), nodeId, step, outputs);
-    } else {
-      JsonObject error = outcome.getJsonObject("error");
-      Failure failure = error == null
-          ? FailureClassifier.of(FailureCode.INTERNAL_ERROR, "worker reported a failed job without an error")
-          : Failure.fromJson(error);
-      written = jobs.fail(running.pk(), running.attempt(), nodeId, step, outputs, failure);
+      pendingCompletions.add(new JobRepository.Completion(running.pk(), running.attempt(), step, outputs));
+      pendingCompletionIds.add(running.jobId());
+      flushCompletions();
+      return;
     }
-    written.onSuccess(job -> job.ifPresentOrElse(this::finished, () -> LOG.info(
+    JsonObject error = outcome.getJsonObject("error");
+    Failure failure = error == null
+        ? FailureClassifier.of(FailureCode.INTERNAL_ERROR, "worker reported a failed job without an error")
+        : Failure.fromJson(error);
+    jobs.fail(running.pk(), running.attempt(), nodeId, step, outputs, failure).onSuccess(job -> job.ifPresentOrElse(this::finished, () -> LOG.info(
             "Discarded the result of {} attempt {}: the job was cancelled, deleted or rescued meanwhile",
             running.jobId(), running.attempt())))
         .onFailure(e -> LOG.error("Could not record the outcome of {} attempt {}; its lease will expire and it "
             + "will be rescued: {}", running.jobId(), running.attempt(), e.getMessage()));
+  }
+
+  /**
+   * Group commit: while one batch of completions is being written, the next ones gather and go in one statement
+   * when it returns. At low load that is one job per statement, with no added delay.
+   */
+  private void flushCompletions() {
+    if (writingCompletions || pendingCompletions.isEmpty()) {
+      return;
+    }
+    writingCompletions = true;
+    List<JobRepository.Completion> batch = pendingCompletions;
+    List<String> ids = pendingCompletionIds;
+    pendingCompletions = new ArrayList<>();
+    pendingCompletionIds = new ArrayList<>();
+    jobs.completeAll(nodeId, batch)
+        .onSuccess(done -> {
+          done.forEach(this::finished);
+          if (done.size() < batch.size()) {
+            LOG.info("Discarded {} completion(s) among {}: cancelled, deleted or rescued meanwhile",
+                batch.size() - done.size(), ids);
+          }
+        })
+        .onFailure(e -> LOG.error("Could not record the completion of {}; their leases will expire and they will be "
+            + "rescued: {}", ids, e.getMessage()))
+        .onComplete(ignored -> {
+          writingCompletions = false;
+          flushCompletions();
+        });
   }
 
   private void finished(JsonObject job) {
@@ -183,18 +249,25 @@ public class DispatcherVerticle extends VerticleBase {
 
   private void progress(Message<JsonObject> message) {
     JsonObject body = message.body();
-    Long pk = body.getLong(JobJson.INTERNAL_PK);
-    Integer attempt = body.getInteger("attempt");
-    if (pk == null || attempt == null) {
+    Running running = runningByPk.get(body.getLong(JobJson.INTERNAL_PK));
+    if (running == null || !Integer.valueOf(running.attempt).equals(body.getInteger("attempt"))) {
+      return; // the attempt is over: its outcome has been (or is being) recorded
+    }
+    if (body.getString("brand") != null && body.getJsonObject("output") != null) {
+      running.unpersistedOutputs.put(body.getString("brand"), body.getJsonObject("output"));
+    }
+    vertx.eventBus().publish(Addresses.jobUpdates(running.userId), new JsonObject()
+        .put("job_id", running.jobId).put("status", "generating").put("attempt", running.attempt)
+        .put("progress_percent", body.getInteger("percent")).put("current_step", body.getString("step")));
+    long now = System.nanoTime();
+    if (now - running.lastPersistNanos < PROGRESS_PERSIST_INTERVAL_NANOS) {
       return;
     }
-    JsonObject outputs = new JsonObject();
-    if (body.getString("brand") != null && body.getJsonObject("output") != null) {
-      outputs.put(body.getString("brand"), body.getJsonObject("output"));
-    }
-    jobs.progress(pk, attempt, nodeId, body.getString("step"), body.getInteger("percent"), outputs)
-        .onSuccess(job -> job.ifPresent(this::publishUpdate))
-        .onFailure(e -> LOG.debug("Progress of job {} not recorded: {}", pk, e.getMessage()));
+    running.lastPersistNanos = now;
+    JsonObject outputs = running.unpersistedOutputs;
+    running.unpersistedOutputs = new JsonObject();
+    jobs.progress(running.pk, running.attempt, nodeId, body.getString("step"), body.getInteger("percent"), outputs)
+        .onFailure(e -> LOG.debug("Progress of {} not recorded: {}", running.jobId, e.getMessage()));
   }
 
   private void heartbeat() {

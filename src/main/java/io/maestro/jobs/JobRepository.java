@@ -52,16 +52,20 @@ public final class JobRepository {
       UPDATE jobs SET lease_expires_at = now() + $2 * interval '1 millisecond'
        WHERE id = ANY($3) AND lease_owner = $1 AND status = 'generating'""";
 
-  private static final String COMPLETE = """
-      WITH done AS (
-        UPDATE jobs SET status = 'completed', current_step = $4, progress_percent = 100,
-                        brand_outputs = brand_outputs || $5, completed_at = now(), updated_at = now(),
-                        lease_owner = NULL, lease_expires_at = NULL
-         WHERE id = $1 AND attempt = $2 AND lease_owner = $3 AND status = 'generating'
-        RETURNING *
+  /** Completes a batch in one round trip (group commit under load); same re-checks as a single completion. */
+  private static final String COMPLETE_BATCH = """
+      WITH input AS (
+        SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[]) AS u(id, attempt, step, outputs)
+      ), done AS (
+        UPDATE jobs j SET status = 'completed', current_step = input.step, progress_percent = 100,
+                          brand_outputs = j.brand_outputs || input.outputs::jsonb, completed_at = now(),
+                          updated_at = now(), lease_owner = NULL, lease_expires_at = NULL
+          FROM input
+         WHERE j.id = input.id AND j.attempt = input.attempt AND j.lease_owner = $5 AND j.status = 'generating'
+        RETURNING j.*
       ), closed AS (
-        UPDATE job_attempts SET outcome = 'completed', finished_at = now()
-         WHERE job_pk = $1 AND attempt = $2 AND EXISTS (SELECT 1 FROM done)
+        UPDATE job_attempts a SET outcome = 'completed', finished_at = now()
+          FROM done d WHERE a.job_pk = d.id AND a.attempt = d.attempt
       )
       SELECT * FROM done""";
 
@@ -238,8 +242,24 @@ public final class JobRepository {
     return pool.preparedQuery(HEARTBEAT).execute(Tuple.of(node, leaseMs, jobPks)).map(RowSet::rowCount);
   }
 
-  public Future<Optional<JsonObject>> complete(long pk, int attempt, String node, String step, JsonObject outputs) {
-    return pool.preparedQuery(COMPLETE).execute(Tuple.of(pk, attempt, node, step, outputs)).map(JobRepository::first);
+  /** One completed attempt, as handed to {@link #completeAll}. */
+  public record Completion(long pk, int attempt, String step, JsonObject outputs) {}
+
+  /** Completes every attempt of the batch that is still this node's; returns the jobs actually completed. */
+  public Future<List<JsonObject>> completeAll(String node, List<Completion> batch) {
+    Long[] pks = new Long[batch.size()];
+    Integer[] attempts = new Integer[batch.size()];
+    String[] steps = new String[batch.size()];
+    String[] outputs = new String[batch.size()];
+    for (int i = 0; i < batch.size(); i++) {
+      Completion c = batch.get(i);
+      pks[i] = c.pk();
+      attempts[i] = c.attempt();
+      steps[i] = c.step();
+      outputs[i] = (c.outputs() == null ? new JsonObject() : c.outputs()).encode();
+    }
+    return pool.preparedQuery(COMPLETE_BATCH).execute(Tuple.of(pks, attempts, steps, outputs, node))
+        .map(JobRepository::all);
   }
 
   public Future<Optional<JsonObject>> fail(long pk, int attempt, String node, String step, JsonObject outputs,
