@@ -1,28 +1,33 @@
 package io.maestro;
 
+import io.vertx.core.Deployable;
 import io.vertx.launcher.application.VertxApplication;
+import java.util.Arrays;
+import java.util.function.Supplier;
 
 /**
- * Launcher: Vert.x 5's {@link VertxApplication} (handles -cluster, -conf, signals) with {@link MainVerticle} as the
- * verticle unless the command line names another one.
+ * Launcher: Vert.x 5's {@link VertxApplication} (handles -cluster, -conf, signals) deploying {@link MainVerticle}.
  */
 public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    launch(args, MainVerticle::new);
+  }
+
+  /** Launches with another main verticle (the cluster tests run nodes with scripted job stages this way). */
+  public static void launch(String[] args, Supplier<? extends Deployable> verticle) {
     System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
+    System.setProperty("hazelcast.logging.type", "slf4j");
     System.setProperty("java.awt.headless", "true");
-    String[] launchArgs = args.length > 0 && !args[0].startsWith("-") ? args : prepend(MainVerticle.class.getName(), args);
-    int exitCode = new VertxApplication(launchArgs, new LauncherHooks()).launch();
+    boolean clustered = Arrays.asList(args).contains("-cluster");
+    // the verticle comes from the supplier; the launcher still wants a name in first position
+    String[] launchArgs = new String[args.length + 1];
+    launchArgs[0] = MainVerticle.class.getName();
+    System.arraycopy(args, 0, launchArgs, 1, args.length);
+    int exitCode = new VertxApplication(launchArgs, new LauncherHooks(clustered, verticle)).launch();
     if (exitCode != 0) {
       System.exit(exitCode);
     }
-  }
-
-  private static String[] prepend(String first, String[] rest) {
-    String[] all = new String[rest.length + 1];
-    all[0] = first;
-    System.arraycopy(rest, 0, all, 1, rest.length);
-    return all;
   }
 }

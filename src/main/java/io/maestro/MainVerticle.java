@@ -8,7 +8,11 @@ import io.maestro.db.EmbeddedDatabase;
 import io.maestro.db.Migrations;
 import io.maestro.health.Readiness;
 import io.maestro.jobs.DispatcherVerticle;
+import io.maestro.jobs.JobRenderer;
 import io.maestro.jobs.JobWorkerVerticle;
+import io.maestro.jobs.Renderers;
+import java.util.Map;
+import java.util.function.Function;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
@@ -30,8 +34,18 @@ import org.slf4j.LoggerFactory;
 public class MainVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(MainVerticle.class);
 
+  private final Function<MaestroConfig, Map<String, JobRenderer>> renderers;
   private EmbeddedDatabase embedded;
   private Pool pool;
+
+  public MainVerticle() {
+    this(Renderers::defaults);
+  }
+
+  /** With other job stages (tests run whole nodes with scripted stages). */
+  public MainVerticle(Function<MaestroConfig, Map<String, JobRenderer>> renderers) {
+    this.renderers = renderers;
+  }
 
   @Override
   public Future<?> start() {
@@ -62,7 +76,7 @@ public class MainVerticle extends VerticleBase {
     return pool.preparedQuery("SELECT maestro_provision_user($1)").execute(Tuple.of(config.string(MaestroConfig.LOCAL_USER)))
         .compose(ignored -> deploy("job dispatcher", DispatcherVerticle::new, actorConfig, ThreadingModel.EVENT_LOOP, 1))
         .compose(ignored -> workers == 0 ? Future.succeededFuture()
-            : deploy("job worker", JobWorkerVerticle::new, actorConfig, ThreadingModel.WORKER, workers))
+            : deploy("job worker", () -> new JobWorkerVerticle(renderers), actorConfig, ThreadingModel.WORKER, workers))
         .compose(ignored -> deploy("HTTP API", HttpApiVerticle::new, actorConfig, ThreadingModel.EVENT_LOOP, 1))
         .onSuccess(ignored -> {
           Readiness.markActorsDeployed(vertx);

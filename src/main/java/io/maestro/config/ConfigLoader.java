@@ -18,6 +18,24 @@ public final class ConfigLoader {
 
   private ConfigLoader() {}
 
+  /**
+   * The same sources, read synchronously: for what must be known before Vert.x exists (cluster settings).
+   * The deployment config does not exist yet at that point.
+   */
+  public static MaestroConfig loadBlocking() {
+    JsonObject merged = new JsonObject();
+    java.nio.file.Path file = java.nio.file.Path.of(System.getProperty(CONFIG_FILE_PROPERTY, DEFAULT_FILE));
+    if (java.nio.file.Files.exists(file)) {
+      try {
+        merged.mergeIn(new JsonObject(java.nio.file.Files.readString(file)));
+      } catch (Exception e) {
+        throw new ConfigException(file + ": not a valid JSON object: " + e.getMessage());
+      }
+    }
+    System.getenv().forEach(merged::put);
+    return MaestroConfig.from(merged);
+  }
+
   public static Future<MaestroConfig> load(Vertx vertx, JsonObject deploymentConfig) {
     String path = System.getProperty(CONFIG_FILE_PROPERTY, DEFAULT_FILE);
     ConfigStoreOptions file = new ConfigStoreOptions().setType("file").setFormat("json").setOptional(true)

@@ -50,9 +50,23 @@ public final class MaestroConfig {
   public static final ConfigKey MAX_ATTEMPTS = ConfigKey.integer("jobs.maxAttempts", "MAESTRO_JOBS_MAX_ATTEMPTS", 6, 1, 100,
       "Hard cap on attempts of one job (rescues included), so a poison job cannot loop forever.");
 
+  public static final ConfigKey CLUSTER_NAME = ConfigKey.string("cluster.name", "MAESTRO_CLUSTER_NAME", "maestro",
+      "With -cluster: nodes with the same name (and a listed member) form one cluster.");
+  public static final ConfigKey CLUSTER_MEMBERS = ConfigKey.string("cluster.members", "MAESTRO_CLUSTER_MEMBERS",
+      "127.0.0.1", "With -cluster: comma-separated host[:port] list for Hazelcast TCP-IP join (multicast is off).");
+  public static final ConfigKey CLUSTER_HOST = ConfigKey.string("cluster.host", "MAESTRO_CLUSTER_HOST", "127.0.0.1",
+      "With -cluster: address this node binds and advertises for Hazelcast and the event bus.");
+  public static final ConfigKey CLUSTER_PORT = ConfigKey.integer("cluster.port", "MAESTRO_CLUSTER_PORT", 5701, 1,
+      65535, "With -cluster: Hazelcast port (the next free one is taken if busy).");
+  public static final ConfigKey CLUSTER_EVENT_BUS_PORT = ConfigKey.integer("cluster.eventBusPort",
+      "MAESTRO_CLUSTER_EVENT_BUS_PORT", 0, 0, 65535, "With -cluster: event-bus TCP port (0 picks a free one).");
+  public static final ConfigKey CLUSTER_CONFIG = ConfigKey.string("cluster.config", "MAESTRO_CLUSTER_CONFIG",
+      "conf/cluster.xml", "With -cluster: Hazelcast XML the settings above are applied on (bundled copy if absent).");
+
   public static final List<ConfigKey> ALL = List.of(HTTP_HOST, HTTP_PORT, HTTP_BODY_LIMIT, JWT_SECRET, LOCAL_USER,
       DB_URL, DB_POOL_SIZE, DB_CONNECT_TIMEOUT, DATA_DIR, EMBEDDED_PORT, NODE_ID, WORKER_INSTANCES, POLL_INTERVAL,
-      LEASE, JOB_DEADLINE, MAX_RETRIES, MAX_ATTEMPTS);
+      LEASE, JOB_DEADLINE, MAX_RETRIES, MAX_ATTEMPTS, CLUSTER_NAME, CLUSTER_MEMBERS, CLUSTER_HOST, CLUSTER_PORT,
+      CLUSTER_EVENT_BUS_PORT, CLUSTER_CONFIG);
 
   private final Map<String, Object> values;
 

@@ -16,6 +16,9 @@ public final class ScriptedRenderer implements JobRenderer {
   public static final AtomicInteger RUNNING = new AtomicInteger();
   public static final AtomicInteger PEAK = new AtomicInteger();
   public static final AtomicInteger RENDERED = new AtomicInteger();
+  /** Peak of stages running at once per node (the job's lease owner), for clusters in one JVM. */
+  public static final java.util.Map<String, AtomicInteger> RUNNING_BY_NODE = new java.util.concurrent.ConcurrentHashMap<>();
+  public static final java.util.Map<String, AtomicInteger> PEAK_BY_NODE = new java.util.concurrent.ConcurrentHashMap<>();
 
   public static Map<String, JobRenderer> all(MaestroConfig config) {
     ScriptedRenderer renderer = new ScriptedRenderer();
@@ -26,12 +29,17 @@ public final class ScriptedRenderer implements JobRenderer {
     RUNNING.set(0);
     PEAK.set(0);
     RENDERED.set(0);
+    RUNNING_BY_NODE.clear();
+    PEAK_BY_NODE.clear();
   }
 
   @Override
   public JsonObject render(JobContext context, String brand) throws Exception {
     int now = RUNNING.incrementAndGet();
     PEAK.accumulateAndGet(now, Math::max);
+    String node = context.job().getString("lease_owner", "?");
+    AtomicInteger onNode = RUNNING_BY_NODE.computeIfAbsent(node, n -> new AtomicInteger());
+    PEAK_BY_NODE.computeIfAbsent(node, n -> new AtomicInteger()).accumulateAndGet(onNode.incrementAndGet(), Math::max);
     try {
       String title = context.job().getString("title");
       if (title.startsWith("throw")) {
@@ -59,6 +67,7 @@ public final class ScriptedRenderer implements JobRenderer {
       return new JsonObject().put("title", title).put("rendered_by", Thread.currentThread().getName());
     } finally {
       RUNNING.decrementAndGet();
+      onNode.decrementAndGet();
     }
   }
 }
