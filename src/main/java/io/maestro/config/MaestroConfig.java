@@ -50,6 +50,9 @@ public final class MaestroConfig {
   public static final ConfigKey MAX_ATTEMPTS = ConfigKey.integer("jobs.maxAttempts", "MAESTRO_JOBS_MAX_ATTEMPTS", 6, 1, 100,
       "Hard cap on attempts of one job (rescues included), so a poison job cannot loop forever.");
 
+  public static final ConfigKey SHUTDOWN_GRACE = ConfigKey.longValue("jobs.shutdownGraceMs",
+      "MAESTRO_JOBS_SHUTDOWN_GRACE_MS", 30_000L, 0, 3_600_000L,
+      "On stop (SIGTERM): how long running jobs may finish; the rest are handed back to the queue at once.");
   public static final ConfigKey CLUSTER_NAME = ConfigKey.string("cluster.name", "MAESTRO_CLUSTER_NAME", "maestro",
       "With -cluster: nodes with the same name (and a listed member) form one cluster.");
   public static final ConfigKey CLUSTER_MEMBERS = ConfigKey.string("cluster.members", "MAESTRO_CLUSTER_MEMBERS",
@@ -65,7 +68,7 @@ public final class MaestroConfig {
 
   public static final List<ConfigKey> ALL = List.of(HTTP_HOST, HTTP_PORT, HTTP_BODY_LIMIT, JWT_SECRET, LOCAL_USER,
       DB_URL, DB_POOL_SIZE, DB_CONNECT_TIMEOUT, DATA_DIR, EMBEDDED_PORT, NODE_ID, WORKER_INSTANCES, POLL_INTERVAL,
-      LEASE, JOB_DEADLINE, MAX_RETRIES, MAX_ATTEMPTS, CLUSTER_NAME, CLUSTER_MEMBERS, CLUSTER_HOST, CLUSTER_PORT,
+      LEASE, JOB_DEADLINE, MAX_RETRIES, MAX_ATTEMPTS, SHUTDOWN_GRACE, CLUSTER_NAME, CLUSTER_MEMBERS, CLUSTER_HOST, CLUSTER_PORT,
       CLUSTER_EVENT_BUS_PORT, CLUSTER_CONFIG);
 
   private final Map<String, Object> values;

@@ -50,6 +50,7 @@ public class DispatcherVerticle extends VerticleBase {
   private boolean claiming;
   private boolean claimAgain;
   private boolean stopping;
+  private long shutdownGraceMs;
   private boolean writingCompletions;
   private List<JobRepository.Completion> pendingCompletions = new ArrayList<>();
   private List<String> pendingCompletionIds = new ArrayList<>();
@@ -96,6 +97,7 @@ public class DispatcherVerticle extends VerticleBase {
     leaseMs = config.longValue(MaestroConfig.LEASE);
     deadlineMs = config.longValue(MaestroConfig.JOB_DEADLINE);
     maxAttempts = config.integer(MaestroConfig.MAX_ATTEMPTS);
+    shutdownGraceMs = config.longValue(MaestroConfig.SHUTDOWN_GRACE);
     long pollMs = config.longValue(MaestroConfig.POLL_INTERVAL);
 
     var bus = vertx.eventBus();
@@ -305,16 +307,38 @@ public class DispatcherVerticle extends VerticleBase {
     vertx.eventBus().publish(Addresses.jobUpdates(job.getString("user_id")), JobJson.update(job));
   }
 
-  /** Jobs still running here go straight back to the queue, so the next node or start need not wait a lease. */
+  /**
+   * Graceful stop: claim nothing more, let running jobs finish within the grace period, wait for their outcomes to
+   * be written, then hand the leases of whatever still runs back to the queue so that another node (or the next
+   * start) takes those jobs at once instead of waiting for the leases to expire.
+   */
   @Override
   public Future<?> stop() {
     stopping = true;
+    long deadline = System.nanoTime() + shutdownGraceMs * 1_000_000L;
+    io.vertx.core.Promise<Void> drained = io.vertx.core.Promise.promise();
+    awaitDrained(deadline, drained);
+    return drained.future().compose(ignored -> releaseRemaining());
+  }
+
+  private void awaitDrained(long deadline, io.vertx.core.Promise<Void> drained) {
+    boolean idle = busyWorkers.isEmpty() && !writingCompletions && pendingCompletions.isEmpty();
+    if (idle || System.nanoTime() >= deadline) {
+      drained.complete();
+      return;
+    }
+    vertx.setTimer(25, id -> awaitDrained(deadline, drained));
+  }
+
+  private Future<?> releaseRemaining() {
     if (busyWorkers.isEmpty()) {
+      LOG.info("Dispatcher on {} stopped with no job left running", nodeId);
       return Future.succeededFuture();
     }
     Long[] pks = busyWorkers.values().stream().map(Running::pk).toArray(Long[]::new);
     return jobs.release(nodeId, pks, "node " + nodeId + " stopped")
         .onSuccess(released -> {
+          LOG.info("Dispatcher on {} stopped: handed {} running job(s) back to the queue", nodeId, released.size());
           released.forEach(this::publishUpdate);
           if (!released.isEmpty()) {
             vertx.eventBus().publish(Addresses.JOBS_QUEUED, new JsonObject());

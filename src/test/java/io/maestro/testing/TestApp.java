@@ -39,6 +39,7 @@ public final class TestApp implements AutoCloseable {
         .put("http.port", 0)
         .put("jobs.pollIntervalMs", 200)
         .put("jobs.leaseMs", 2_000)
+        .put("jobs.shutdownGraceMs", 2_000)
         .put("node.id", "test-node")
         .mergeIn(overrides == null ? new JsonObject() : overrides);
   }
