@@ -139,8 +139,10 @@ public final class HealingRepository {
         updated_at = now()""";
 
   static final String RECORD_CYCLE = """
-      INSERT INTO settings (user_id, key, value, updated_at) VALUES ($1, $2, $3, now())
-      ON CONFLICT (user_id, key) DO UPDATE SET value = excluded.value, updated_at = now()
+      INSERT INTO settings (user_id, key, value, updated_at) VALUES ($1, $2, $3::jsonb || '{"cycles": 1}'::jsonb, now())
+      ON CONFLICT (user_id, key) DO UPDATE SET
+        value = $3::jsonb || jsonb_build_object('cycles', coalesce((settings.value->>'cycles')::bigint, 0) + 1),
+        updated_at = now()
       RETURNING updated_at""";
 
   private final SqlClient sql;
@@ -274,7 +276,7 @@ public final class HealingRepository {
     return sql.preparedQuery(ADD_COUNTERS).execute(Tuple.of(users, healed, failures, COUNTERS_KEY)).mapEmpty();
   }
 
-  /** Records that a cycle completed (its counts); returns the database time of it. */
+  /** Records that a cycle completed (its counts, and how many cycles ever ran); returns the database time of it. */
   public Future<String> recordCycle(JsonObject summary) {
     return sql.preparedQuery(RECORD_CYCLE).execute(Tuple.of(ALL_USERS, LAST_CYCLE_KEY, summary))
         .map(rows -> rows.iterator().next().getOffsetDateTime(0).toInstant().toString());
