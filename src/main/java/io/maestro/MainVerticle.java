@@ -6,6 +6,7 @@ import io.maestro.config.MaestroConfig;
 import io.maestro.db.Database;
 import io.maestro.db.EmbeddedDatabase;
 import io.maestro.db.Migrations;
+import io.maestro.healing.HealerVerticle;
 import io.maestro.health.Readiness;
 import io.maestro.jobs.DispatcherVerticle;
 import io.maestro.jobs.JobRenderer;
@@ -77,6 +78,7 @@ public class MainVerticle extends VerticleBase {
         .compose(ignored -> deploy("job dispatcher", DispatcherVerticle::new, actorConfig, ThreadingModel.EVENT_LOOP, 1))
         .compose(ignored -> workers == 0 ? Future.succeededFuture()
             : deploy("job worker", () -> new JobWorkerVerticle(renderers), actorConfig, ThreadingModel.WORKER, workers))
+        .compose(ignored -> deploy("healer", HealerVerticle::new, actorConfig, ThreadingModel.EVENT_LOOP, 1))
         .compose(ignored -> deploy("HTTP API", HttpApiVerticle::new, actorConfig, ThreadingModel.EVENT_LOOP, 1))
         .onSuccess(ignored -> {
           Readiness.markActorsDeployed(vertx);

@@ -39,6 +39,49 @@ public final class ActivityLog {
         });
   }
 
+  /** One entry for {@link #recordAll}. */
+  public record Entry(String userId, String agent, String action, String detail, String emoji, Level level) {}
+
+  /**
+   * Stores many entries in one statement (an actor that acts on hundreds of jobs at once, like the healer, would
+   * otherwise pay one round trip each), then publishes each on its user's address.
+   */
+  public Future<JsonArray> recordAll(java.util.List<Entry> entries) {
+    if (entries.isEmpty()) {
+      return Future.succeededFuture(new JsonArray());
+    }
+    int n = entries.size();
+    String[] users = new String[n];
+    String[] agents = new String[n];
+    String[] actions = new String[n];
+    String[] details = new String[n];
+    String[] emojis = new String[n];
+    String[] levels = new String[n];
+    for (int i = 0; i < n; i++) {
+      Entry e = entries.get(i);
+      users[i] = e.userId();
+      agents[i] = e.agent();
+      actions[i] = e.action();
+      details[i] = e.detail() == null ? "" : e.detail();
+      emojis[i] = e.emoji() == null ? "" : e.emoji();
+      levels[i] = e.level().name().toLowerCase();
+    }
+    return pool.preparedQuery("""
+            INSERT INTO activity_log (user_id, agent, action, detail, emoji, level)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+            RETURNING id, user_id, time, agent, action, detail, emoji, level""")
+        .execute(Tuple.of(users, agents, actions, details, emojis, levels))
+        .map(rows -> {
+          JsonArray stored = new JsonArray();
+          rows.forEach(row -> {
+            JsonObject entry = toJson(row);
+            vertx.eventBus().publish(Addresses.activityUpdates(row.getString("user_id")), entry);
+            stored.add(entry);
+          });
+          return stored;
+        });
+  }
+
   /** Newest first. */
   public Future<JsonArray> recent(String userId, int limit) {
     return pool.preparedQuery("""

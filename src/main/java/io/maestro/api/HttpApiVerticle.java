@@ -49,6 +49,7 @@ public class HttpApiVerticle extends VerticleBase {
     router.route("/jobs*").handler(auth.authenticate()).handler(auth.resolveUser());
     router.route("/api/*").handler(auth.authenticate()).handler(auth.resolveUser());
     new JobRoutes(vertx, new JobRepository(pool), new BrandRepository(pool), config).mount(router);
+    new HealingRoutes(vertx, pool).mount(router);
     router.get("/api/brands").handler(ctx -> new BrandRepository(pool).list(Auth.userId(ctx))
         .onSuccess(brands -> Responses.json(ctx, 200, new JsonObject().put("brands", brands)))
         .onFailure(ctx::fail));

@@ -19,6 +19,8 @@ public final class Addresses {
   public static final String JOB_PROGRESS = "maestro.jobs.progress";
   /** Published: a job finished (completed or failed) — the scheduler and the burst coordinator listen. */
   public static final String JOB_FINISHED = "maestro.jobs.finished";
+  /** Request: run a healing cycle now; the reply is the cycle's report (or says another node holds the lock). */
+  public static final String HEALER_RUN = "maestro.healer.run";
 
   /** The browser-visible family. */
   public static final String BROWSER_PREFIX = "maestro.updates.";

@@ -49,6 +49,18 @@ public final class MaestroConfig {
       "Automatic retries of a failed job (rate limits and quotas do not spend them).");
   public static final ConfigKey MAX_ATTEMPTS = ConfigKey.integer("jobs.maxAttempts", "MAESTRO_JOBS_MAX_ATTEMPTS", 6, 1, 100,
       "Hard cap on attempts of one job (rescues included), so a poison job cannot loop forever.");
+  public static final ConfigKey START_BUDGET = ConfigKey.longValue("jobs.startBudgetMs", "MAESTRO_JOBS_START_BUDGET_MS",
+      1_800_000L, 10, 604_800_000L, "A job still pending this long after it became due is reported as queued_too_long "
+      + "(no worker is taking work) and /ready turns DOWN.");
+  public static final ConfigKey HEALER_INTERVAL = ConfigKey.longValue("healer.intervalMs", "MAESTRO_HEALER_INTERVAL_MS",
+      900_000L, 10, 86_400_000L, "How often the healer runs a cycle (rescue, stuck jobs, retries, permanent failures).");
+  public static final ConfigKey HEALER_BACKOFF_BASE = ConfigKey.longValue("healer.backoffBaseMs",
+      "MAESTRO_HEALER_BACKOFF_BASE_MS", 60_000L, 1, 86_400_000L, "Delay before the first automatic retry; doubles "
+      + "with each further retry.");
+  public static final ConfigKey HEALER_BACKOFF_MAX = ConfigKey.longValue("healer.backoffMaxMs",
+      "MAESTRO_HEALER_BACKOFF_MAX_MS", 3_600_000L, 1, 604_800_000L, "Longest delay between automatic retries.");
+  public static final ConfigKey HEALER_JITTER = ConfigKey.integer("healer.jitterPercent", "MAESTRO_HEALER_JITTER_PERCENT",
+      20, 0, 100, "Random part of each retry delay, in percent (a delay of d waits between d*(1-j) and d).");
 
   public static final ConfigKey SHUTDOWN_GRACE = ConfigKey.longValue("jobs.shutdownGraceMs",
       "MAESTRO_JOBS_SHUTDOWN_GRACE_MS", 30_000L, 0, 3_600_000L,
@@ -69,7 +81,8 @@ public final class MaestroConfig {
   public static final List<ConfigKey> ALL = List.of(HTTP_HOST, HTTP_PORT, HTTP_BODY_LIMIT, JWT_SECRET, LOCAL_USER,
       DB_URL, DB_POOL_SIZE, DB_CONNECT_TIMEOUT, DATA_DIR, EMBEDDED_PORT, NODE_ID, WORKER_INSTANCES, POLL_INTERVAL,
       LEASE, JOB_DEADLINE, MAX_RETRIES, MAX_ATTEMPTS, SHUTDOWN_GRACE, CLUSTER_NAME, CLUSTER_MEMBERS, CLUSTER_HOST, CLUSTER_PORT,
-      CLUSTER_EVENT_BUS_PORT, CLUSTER_CONFIG);
+      CLUSTER_EVENT_BUS_PORT, CLUSTER_CONFIG,
+      START_BUDGET, HEALER_INTERVAL, HEALER_BACKOFF_BASE, HEALER_BACKOFF_MAX, HEALER_JITTER);
 
   private final Map<String, Object> values;
 

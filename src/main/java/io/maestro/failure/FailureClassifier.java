@@ -58,7 +58,7 @@ public final class FailureClassifier {
 
     Optional<MaestroException> explicit = maestroException(chain);
     if (explicit.isPresent()) {
-      return new Failure(explicit.get().code(), explicit.get().getMessage(), stack);
+      return new Failure(explicit.get().code(), explicit.get().getMessage(), stack, explicit.get().resetAt());
     }
     for (Throwable link : chain) {
       FailureCode code = byType(link);

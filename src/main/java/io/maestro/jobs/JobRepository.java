@@ -5,9 +5,9 @@ import io.maestro.failure.FailureCode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,7 +73,7 @@ public final class JobRepository {
       WITH done AS (
         UPDATE jobs SET status = 'failed', current_step = $4, brand_outputs = brand_outputs || $5,
                         error_code = $6, error_category = $7, error_message = $8, error_stack = $9,
-                        completed_at = now(), updated_at = now(), lease_owner = NULL, lease_expires_at = NULL
+                        error_reset_at = $10, completed_at = now(), updated_at = now(), lease_owner = NULL, lease_expires_at = NULL
          WHERE id = $1 AND attempt = $2 AND lease_owner = $3 AND status = 'generating'
         RETURNING *
       ), closed AS (
@@ -133,9 +133,10 @@ public final class JobRepository {
       )
       SELECT * FROM released""";
 
-  private final Pool pool;
+  // A pool, or a connection inside a transaction (the healer rescues under its cycle lock).
+  private final SqlClient pool;
 
-  public JobRepository(Pool pool) {
+  public JobRepository(SqlClient pool) {
     this.pool = pool;
   }
 
@@ -265,7 +266,8 @@ public final class JobRepository {
   public Future<Optional<JsonObject>> fail(long pk, int attempt, String node, String step, JsonObject outputs,
       Failure failure) {
     return pool.preparedQuery(FAIL).execute(Tuple.from(new Object[] {pk, attempt, node, step, outputs,
-            failure.code().code(), failure.category(), failure.message(), failure.stack()}))
+            failure.code().code(), failure.category(), failure.message(), failure.stack(),
+            failure.resetAt() == null ? null : java.time.OffsetDateTime.ofInstant(failure.resetAt(), java.time.ZoneOffset.UTC)}))
         .map(JobRepository::first);
   }
 

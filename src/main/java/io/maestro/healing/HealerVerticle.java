@@ -1,0 +1,280 @@
+package io.maestro.healing;
+
+import io.maestro.activity.ActivityLog;
+import io.maestro.activity.ActivityLog.Entry;
+import io.maestro.activity.ActivityLog.Level;
+import io.maestro.bus.Addresses;
+import io.maestro.config.MaestroConfig;
+import io.maestro.db.Database;
+import io.maestro.failure.Failures;
+import io.maestro.health.Readiness;
+import io.maestro.jobs.DispatcherVerticle;
+import io.maestro.jobs.JobJson;
+import io.maestro.jobs.JobRepository;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The healer: on a timer ({@code healer.intervalMs}) and on request ({@link Addresses#HEALER_RUN}) it runs one cycle
+ * in one transaction that holds a PostgreSQL advisory lock, so exactly one cycle runs at a time across all nodes:
+ * <ol>
+ *   <li>rescue running jobs whose lease expired (the dispatcher's own rescue statement);</li>
+ *   <li>report jobs pending past their start budget (once per job), and make readiness DOWN while any are;</li>
+ *   <li>diagnose unhandled failures of the last 24 h from their stored code and apply {@link RetryPolicy}:</li>
+ *   <li>retry with backoff, wait for a rate-limit reset, or mark permanent with a persisted notification.</li>
+ * </ol>
+ * Every action is written to the activity log (published live) and to {@code healing_events}.
+ */
+public class HealerVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(HealerVerticle.class);
+  private static final String AGENT = "healer";
+  /** Rows per step per cycle; a full batch triggers another cycle right away, so a backlog drains in bounded bites. */
+  static final int BATCH = 500;
+  private static final int FAILURE_WINDOW_HOURS = 24;
+
+  private Pool pool;
+  private ActivityLog activity;
+  private RetryPolicy policy;
+  private long startBudgetMs;
+  private int maxAttempts;
+  private String nodeId;
+  /** Cycles on this node run one after another; the advisory lock does the same across nodes. */
+  private Future<JsonObject> last = Future.succeededFuture();
+  private boolean timerCycleQueued;
+
+  @Override
+  public Future<?> start() {
+    MaestroConfig config = MaestroConfig.from(config());
+    pool = Database.pool(vertx, config().getString(Database.RUNTIME_URL), config);
+    activity = new ActivityLog(vertx, pool);
+    maxAttempts = config.integer(MaestroConfig.MAX_ATTEMPTS);
+    startBudgetMs = config.longValue(MaestroConfig.START_BUDGET);
+    nodeId = config().getString(DispatcherVerticle.RUNTIME_NODE_ID, "node");
+    policy = new RetryPolicy(config.longValue(MaestroConfig.HEALER_BACKOFF_BASE),
+        config.longValue(MaestroConfig.HEALER_BACKOFF_MAX), config.integer(MaestroConfig.HEALER_JITTER), maxAttempts,
+        () -> ThreadLocalRandom.current().nextDouble());
+    long interval = config.longValue(MaestroConfig.HEALER_INTERVAL);
+    vertx.setPeriodic(interval, interval, id -> timerCycle());
+    return vertx.eventBus().<JsonObject>consumer(Addresses.HEALER_RUN, this::runRequested).completion();
+  }
+
+  private void timerCycle() {
+    if (timerCycleQueued) {
+      return; // a slow cycle must not pile up timer ticks behind it
+    }
+    timerCycleQueued = true;
+    runCycle("timer").onComplete(ignored -> timerCycleQueued = false);
+  }
+
+  private void runRequested(Message<JsonObject> message) {
+    String trigger = message.body() == null ? "request" : message.body().getString("trigger", "request");
+    runCycle(trigger).onSuccess(message::reply).onFailure(e -> Failures.fail(message, e));
+  }
+
+  /** Runs a cycle after any cycle still running on this node; a full batch queues one more. */
+  Future<JsonObject> runCycle(String trigger) {
+    Future<JsonObject> next = last.transform(ignored -> cycle(trigger));
+    last = next;
+    return next.onSuccess(report -> {
+      if (report.getBoolean("more", false)) {
+        runCycle("backlog");
+      }
+    }).onFailure(e -> LOG.error("Healing cycle failed (the next one retries): {}", e.getMessage()));
+  }
+
+  private Future<JsonObject> cycle(String trigger) {
+    long startedNanos = System.nanoTime();
+    Cycle c = new Cycle();
+    return pool.withTransaction(conn -> {
+      HealingRepository repo = new HealingRepository(conn);
+      return repo.tryCycleLock().compose(locked -> {
+        if (!locked) {
+          return Future.succeededFuture(false);
+        }
+        return new JobRepository(conn).rescueExpiredLeases(maxAttempts, BATCH)
+            .compose(rescued -> {
+              c.rescued = rescued;
+              return repo.newlyStuck(startBudgetMs, BATCH);
+            })
+            .compose(stuck -> repo.markStuck(stuck, stuck.stream().map(this::stuckReason).toList()))
+            .compose(notes -> {
+              c.stuckNotes = notes;
+              return repo.stuckNow(startBudgetMs);
+            })
+            .compose(stuckNow -> {
+              c.stuckNow = stuckNow;
+              return repo.unhandledFailures(FAILURE_WINDOW_HOURS, BATCH);
+            })
+            .compose(failed -> {
+              c.diagnosed = failed.size();
+              List<FailedJob> retry = new ArrayList<>();
+              List<RetryPolicy.Decision> retryDecisions = new ArrayList<>();
+              List<FailedJob> permanent = new ArrayList<>();
+              List<RetryPolicy.Decision> permanentDecisions = new ArrayList<>();
+              for (FailedJob job : failed) {
+                RetryPolicy.Decision decision = policy.decide(job);
+                if (decision.outcome() == RetryPolicy.Outcome.PERMANENT) {
+                  permanent.add(job);
+                  permanentDecisions.add(decision);
+                } else {
+                  retry.add(job);
+                  retryDecisions.add(decision);
+                }
+              }
+              return repo.scheduleRetries(retry, retryDecisions)
+                  .compose(retried -> {
+                    c.retried = retried;
+                    return repo.markPermanent(permanent, permanentDecisions);
+                  });
+            })
+            .compose(permanentNotes -> {
+              c.permanentNotes = permanentNotes;
+              return repo.addCounters(c.counters());
+            })
+            .compose(ignored -> repo.recordCycle(c.summary().put("node", nodeId).put("trigger", trigger)))
+            .map(at -> {
+              c.finishedAt = at;
+              return true;
+            });
+      });
+    }).compose(ran -> ran ? afterCommit(c, trigger, startedNanos) : Future.succeededFuture(new JsonObject()
+        .put("status", "skipped").put("trigger", trigger).put("node", nodeId)
+        .put("message", "another healer holds the cycle lock; it is healing now")));
+  }
+
+  /** Effects outside the database, only once the cycle's writes are committed. */
+  private Future<JsonObject> afterCommit(Cycle c, String trigger, long startedNanos) {
+    long stuck = c.stuckNow[0];
+    Readiness.problem(vertx, "queue", stuck == 0 ? null : stuck + " job(s) pending longer than the start budget of "
+        + startBudgetMs + " ms (oldest waiting " + c.stuckNow[1] / 1000 + " s): no worker is taking work");
+    List<Entry> entries = new ArrayList<>();
+    boolean requeued = false;
+    for (JsonObject job : c.rescued) {
+      boolean failed = "failed".equals(job.getString("status"));
+      requeued |= !failed;
+      publishUpdate(job);
+      if (failed) {
+        vertx.eventBus().publish(Addresses.JOB_FINISHED, JobJson.publicView(job));
+      }
+      entries.add(new Entry(job.getString("user_id"), AGENT, "Lease rescued", job.getString("job_id") + " "
+          + (failed ? "failed as worker_lost (attempt cap reached)" : "re-queued") + ": "
+          + job.getString("error_message"), "🛟", Level.WARNING));
+    }
+    for (JsonObject note : c.stuckNotes) {
+      entries.add(new Entry(note.getString("user_id"), AGENT, "Queued too long", note.getString("job_id") + " — "
+          + note.getString("reason") + ": " + note.getString("action"), "⚠️", Level.WARNING));
+    }
+    for (JsonObject job : c.retried) {
+      requeued = true;
+      publishUpdate(job);
+      boolean waits = "waiting_reset".equals(job.getString("healing_state"));
+      entries.add(new Entry(job.getString("user_id"), AGENT, waits ? "Waiting for limit reset" : "Retry scheduled",
+          job.getString("job_id") + " — " + job.getString("healed_reason"), waits ? "⏳" : "🔁", Level.INFO));
+    }
+    for (JsonObject note : c.permanentNotes) {
+      entries.add(new Entry(note.getString("user_id"), AGENT, "Permanent failure", note.getString("job_id") + " — "
+          + note.getString("reason") + ": " + note.getString("action"), "🚨", Level.ERROR));
+    }
+    if (requeued) {
+      vertx.eventBus().publish(Addresses.JOBS_QUEUED, new JsonObject());
+    }
+    JsonObject report = report(c, trigger, startedNanos);
+    if (!entries.isEmpty()) {
+      LOG.info("Healing cycle: {}", report.getJsonObject("counts").encode());
+    }
+    return activity.recordAll(entries)
+        .map(report)
+        .otherwise(e -> {
+          LOG.warn("Healing cycle done, but its activity entries were not stored: {}", e.getMessage());
+          return report;
+        });
+  }
+
+  private String stuckReason(HealingRepository.StuckJob job) {
+    return "pending for " + job.waitedMs() / 1000 + " s since it became due, past the start budget of "
+        + startBudgetMs / 1000 + " s: no worker is taking work";
+  }
+
+  private void publishUpdate(JsonObject job) {
+    vertx.eventBus().publish(Addresses.jobUpdates(job.getString("user_id")), JobJson.update(job));
+  }
+
+  private JsonObject report(Cycle c, String trigger, long startedNanos) {
+    JsonArray rescued = new JsonArray();
+    c.rescued.forEach(j -> rescued.add(new JsonObject().put("job_id", j.getString("job_id"))
+        .put("status", j.getString("status")).put("attempt", j.getInteger("attempt"))));
+    JsonArray stuck = new JsonArray();
+    c.stuckNotes.forEach(n -> stuck.add(publicNote(n)));
+    JsonArray retried = new JsonArray();
+    JsonArray waiting = new JsonArray();
+    c.retried.forEach(j -> {
+      JsonObject entry = new JsonObject().put("job_id", j.getString("job_id"))
+          .put("category", j.getString("healed_category")).put("reason", j.getString("healed_reason"))
+          .put("retry_count", j.getInteger("retry_count")).put("run_at", j.getString("run_at"))
+          .put("delay_ms", j.getLong("wait_ms"));
+      ("waiting_reset".equals(j.getString("healing_state")) ? waiting : retried).add(entry);
+    });
+    JsonArray permanent = new JsonArray();
+    c.permanentNotes.forEach(n -> permanent.add(publicNote(n)));
+    return new JsonObject()
+        .put("status", "completed")
+        .put("trigger", trigger)
+        .put("node", nodeId)
+        .put("finished_at", c.finishedAt)
+        .put("duration_ms", (System.nanoTime() - startedNanos) / 1_000_000)
+        .put("counts", c.summary())
+        .put("more", c.rescued.size() == BATCH || c.stuckNotes.size() == BATCH || c.diagnosed == BATCH)
+        .put("rescued", rescued)
+        .put("queued_too_long", stuck)
+        .put("retried", retried)
+        .put("waiting_reset", waiting)
+        .put("permanent", permanent);
+  }
+
+  static JsonObject publicNote(JsonObject note) {
+    JsonObject copy = note.copy();
+    copy.remove("user_id");
+    return copy;
+  }
+
+  /** What one cycle did, gathered step by step. */
+  private static final class Cycle {
+    List<JsonObject> rescued = List.of();
+    List<JsonObject> stuckNotes = List.of();
+    long[] stuckNow = {0, 0};
+    int diagnosed;
+    List<JsonObject> retried = List.of();
+    List<JsonObject> permanentNotes = List.of();
+    String finishedAt;
+
+    Map<String, long[]> counters() {
+      Map<String, long[]> perUser = new LinkedHashMap<>();
+      retried.forEach(j -> perUser.computeIfAbsent(j.getString("user_id"), u -> new long[2])[0]++);
+      permanentNotes.forEach(n -> perUser.computeIfAbsent(n.getString("user_id"), u -> new long[2])[1]++);
+      return perUser;
+    }
+
+    JsonObject summary() {
+      long waits = retried.stream().filter(j -> "waiting_reset".equals(j.getString("healing_state"))).count();
+      return new JsonObject()
+          .put("rescued", rescued.size())
+          .put("queued_too_long", stuckNotes.size())
+          .put("pending_past_budget", stuckNow[0])
+          .put("diagnosed", diagnosed)
+          .put("retried", retried.size() - waits)
+          .put("waiting_reset", waits)
+          .put("permanent", permanentNotes.size());
+    }
+  }
+}
