@@ -25,6 +25,7 @@ final class StatusView {
 
     JsonObject totals = new JsonObject().put("total", 0L).put("pending", 0L).put("accepted", 0L).put("rejected", 0L);
     JsonObject perAgent = new JsonObject();
+    agents.forEach(agent -> agentStats(perAgent, agent.getString("agent_id")));
     for (Object o : counts) {
       JsonObject c = (JsonObject) o;
       JsonObject a = agentStats(perAgent, c.getString("agent"));

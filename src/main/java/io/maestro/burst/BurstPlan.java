@@ -23,8 +23,9 @@ public final class BurstPlan {
    */
   public static List<Task> plan(List<String> brands, List<JsonObject> agents, int posts, int reels) {
     Map<String, Integer> counts = new LinkedHashMap<>();
-    assign(counts, brands, agents, "reel", reels);
-    assign(counts, brands, agents, "post", posts);
+    assign(counts, brands, agents, "reel", reels, 0);
+    // posts continue the agent rotation where reels left off, so a small mixed burst still uses every agent
+    assign(counts, brands, agents, "post", posts, reels);
     List<Task> tasks = new ArrayList<>();
     counts.forEach((key, count) -> {
       String[] parts = key.split("\u0000");
@@ -34,7 +35,7 @@ public final class BurstPlan {
   }
 
   private static void assign(Map<String, Integer> counts, List<String> brands, List<JsonObject> agents, String type,
-      int n) {
+      int n, int offset) {
     if (n == 0) {
       return;
     }
@@ -50,7 +51,7 @@ public final class BurstPlan {
       int brand = i % brands.size();
       int round = i / brands.size();
       // rotating by round as well as by brand gives every brand every agent, even when brands % agents == 0
-      String agent = makers.get((brand + round) % makers.size());
+      String agent = makers.get((brand + round + offset) % makers.size());
       counts.merge(agent + "\u0000" + brands.get(brand) + "\u0000" + type, 1, Integer::sum);
     }
   }
