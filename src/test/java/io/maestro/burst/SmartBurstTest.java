@@ -5,15 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.maestro.testing.Eventually;
 import io.maestro.testing.Http;
 import io.maestro.testing.TestApp;
-import io.maestro.testing.TestPostgres;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -51,17 +46,7 @@ class SmartBurstTest {
   }
 
   static List<Map<String, Object>> rows(TestApp app, String sql) throws Exception {
-    try (Connection c = TestPostgres.connect(app.dbUrl); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
-      List<Map<String, Object>> out = new java.util.ArrayList<>();
-      while (r.next()) {
-        Map<String, Object> row = new HashMap<>();
-        for (int i = 1; i <= r.getMetaData().getColumnCount(); i++) {
-          row.put(r.getMetaData().getColumnLabel(i), r.getObject(i));
-        }
-        out.add(row);
-      }
-      return out;
-    }
+    return io.maestro.testing.Rows.of(app, sql);
   }
 
   @Test
