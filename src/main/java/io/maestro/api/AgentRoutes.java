@@ -156,8 +156,8 @@ final class AgentRoutes {
       }
     }
     if (weights != null && names == null) {
-      names = existing.containsKey("strategy_names") && weights.fieldNames().stream()
-          .allMatch(existing.getJsonArray("strategy_names")::contains) ? existing.getJsonArray("strategy_names")
+      // on create the weights name the strategies; on update they must weigh the agent's existing ones
+      names = existing.containsKey("strategy_names") ? existing.getJsonArray("strategy_names")
           : new JsonArray(weights.fieldNames().stream().sorted().toList());
     }
     if (weights != null) {
