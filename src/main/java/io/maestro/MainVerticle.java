@@ -78,12 +78,16 @@ public class MainVerticle extends VerticleBase {
         .compose(ignored -> deploy("job dispatcher", DispatcherVerticle::new, actorConfig, ThreadingModel.EVENT_LOOP, 1))
         .compose(ignored -> workers == 0 ? Future.succeededFuture()
             : deploy("job worker", () -> new JobWorkerVerticle(renderers), actorConfig, ThreadingModel.WORKER, workers))
+        .compose(ignored -> deploy("proposal agents", io.maestro.agents.ProposalAgentVerticle::new, actorConfig, ThreadingModel.EVENT_LOOP, 1))
+        .compose(ignored -> deploy("examiner", io.maestro.examiner.ExaminerVerticle::new, actorConfig, ThreadingModel.EVENT_LOOP, 1))
+        .compose(ignored -> deploy("burst coordinator", io.maestro.burst.BurstVerticle::new, actorConfig, ThreadingModel.EVENT_LOOP, 1))
         .compose(ignored -> deploy("healer", HealerVerticle::new, actorConfig, ThreadingModel.EVENT_LOOP, 1))
         .compose(ignored -> deploy("HTTP API", HttpApiVerticle::new, actorConfig, ThreadingModel.EVENT_LOOP, 1))
         .onSuccess(ignored -> {
           Readiness.markActorsDeployed(vertx);
-          LOG.info("Maestro node {} started: {} database, {} job worker(s), auth {}", nodeId,
+          LOG.info("Maestro node {} started: {} database, {} job worker(s), text model {}, auth {}", nodeId,
               config.embeddedDatabase() ? "embedded" : "external", workers,
+              vertx.sharedData().getLocalMap(HttpApiVerticle.RUNTIME_MAP).get(io.maestro.textmodel.TextModels.RUNTIME_KEY),
               config.authEnabled() ? "JWT" : "off (local mode, loopback only)");
         });
   }

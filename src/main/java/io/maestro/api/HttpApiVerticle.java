@@ -50,6 +50,8 @@ public class HttpApiVerticle extends VerticleBase {
     router.route("/api/*").handler(auth.authenticate()).handler(auth.resolveUser());
     new JobRoutes(vertx, new JobRepository(pool), new BrandRepository(pool), config).mount(router);
     new HealingRoutes(vertx, pool).mount(router);
+    new AgentRoutes(new io.maestro.agents.AgentRepository(pool)).mount(router);
+    new MaestroRoutes(vertx, pool, config).mount(router);
     router.get("/api/brands").handler(ctx -> new BrandRepository(pool).list(Auth.userId(ctx))
         .onSuccess(brands -> Responses.json(ctx, 200, new JsonObject().put("brands", brands)))
         .onFailure(ctx::fail));
@@ -86,6 +88,11 @@ public class HttpApiVerticle extends VerticleBase {
         .onFailure(e -> promise.complete(Status.KO(new JsonObject().put("error", e.getMessage())))));
     checks.register("actors", promise -> promise.complete(Readiness.actorsDeployed(vertx) ? Status.OK()
         : Status.KO(new JsonObject().put("reason", "actors are still being deployed"))));
+    checks.register("text-model", promise -> {
+      Object model = vertx.sharedData().getLocalMap(RUNTIME_MAP).get(io.maestro.textmodel.TextModels.RUNTIME_KEY);
+      promise.complete(model != null ? Status.OK(new JsonObject().put("active", model))
+          : Status.KO(new JsonObject().put("reason", "no text model started yet")));
+    });
     checks.register("work", promise -> {
       Map<String, String> problems = Readiness.problems(vertx);
       promise.complete(problems.isEmpty() ? Status.OK() : Status.KO(new JsonObject(Map.copyOf(problems))));

@@ -46,4 +46,17 @@ public final class BrandRepository {
           return brands;
         });
   }
+
+  /** One active brand with its topics ({brand_id, display_name, topics[], schedule_offset}), or empty. */
+  public Future<java.util.Optional<JsonObject>> findActive(String userId, String brandId) {
+    return pool.preparedQuery("""
+            SELECT brand_id, display_name, schedule_offset, topics FROM brands
+             WHERE user_id = $1 AND brand_id = $2 AND active""")
+        .execute(Tuple.of(userId, brandId))
+        .map(rows -> rows.size() == 0 ? java.util.Optional.<JsonObject>empty() : java.util.Optional.of(new JsonObject()
+            .put("brand_id", rows.iterator().next().getString("brand_id"))
+            .put("display_name", rows.iterator().next().getString("display_name"))
+            .put("schedule_offset", rows.iterator().next().getInteger("schedule_offset"))
+            .put("topics", rows.iterator().next().getValue("topics"))));
+  }
 }

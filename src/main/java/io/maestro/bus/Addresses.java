@@ -22,6 +22,18 @@ public final class Addresses {
   /** Request: run a healing cycle now; the reply is the cycle's report (or says another node holds the lock). */
   public static final String HEALER_RUN = "maestro.healer.run";
 
+  /** Request: {user_id, agent_id, brand, content_type, count, burst_id?, replaces?} → {proposals:[...]} (saved, pending). */
+  public static final String AGENTS_PROPOSE = "maestro.agents.propose";
+  /** Request: {user_id, proposal_id, notes?} → {status:"accepted", job_id, job}; the proposal becomes a queued job. */
+  public static final String PROPOSALS_ACCEPT = "maestro.proposals.accept";
+  /**
+   * Request: {user_id, proposal_id, replace?} → {results:[{proposal_id, verdict, score, job_id?}]}: scores the
+   * proposal, accepts it (a job) or rejects it and, once, examines a replacement from the same agent and brand.
+   */
+  public static final String EXAMINER_EXAMINE = "maestro.examiner.examine";
+  /** Request: {user_id, force, test_mode, posts?, reels?, brands?, reason} → {status: triggered|busy|…, …}. */
+  public static final String BURST_TRIGGER = "maestro.burst.trigger";
+
   /** The browser-visible family. */
   public static final String BROWSER_PREFIX = "maestro.updates.";
 

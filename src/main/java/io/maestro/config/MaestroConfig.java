@@ -78,11 +78,48 @@ public final class MaestroConfig {
   public static final ConfigKey CLUSTER_CONFIG = ConfigKey.string("cluster.config", "MAESTRO_CLUSTER_CONFIG",
       "conf/cluster.xml", "With -cluster: Hazelcast XML the settings above are applied on (bundled copy if absent).");
 
+  public static final ConfigKey TEXT_MODEL = ConfigKey.string("textModel.provider", "MAESTRO_TEXT_MODEL", "auto",
+      "Text model for proposals and the examiner: auto (DeepSeek when DEEPSEEK_API_KEY is set, else offline), deepseek or offline.");
+  public static final ConfigKey TEXT_MODEL_SEED = ConfigKey.longValue("textModel.seed", "MAESTRO_TEXT_MODEL_SEED", 42L,
+      0, Long.MAX_VALUE, "Seed of the offline text model: the same seed and inputs give the same texts.");
+  public static final ConfigKey DEEPSEEK_API_KEY = ConfigKey.secret("deepseek.apiKey", "DEEPSEEK_API_KEY",
+      "DeepSeek API key. Required when textModel.provider is deepseek.");
+  public static final ConfigKey DEEPSEEK_BASE_URL = ConfigKey.string("deepseek.baseUrl", "DEEPSEEK_BASE_URL",
+      "https://api.deepseek.com", "DeepSeek API base URL (POST {baseUrl}/chat/completions).");
+  public static final ConfigKey DEEPSEEK_MODEL = ConfigKey.string("deepseek.model", "DEEPSEEK_MODEL", "deepseek-chat",
+      "DeepSeek model name.");
+  public static final ConfigKey DEEPSEEK_TIMEOUT = ConfigKey.longValue("deepseek.timeoutMs", "MAESTRO_DEEPSEEK_TIMEOUT_MS",
+      90_000L, 100, 600_000L, "Longest one DeepSeek call may take (connect to last byte) before it fails as api_error.");
+  public static final ConfigKey DEEPSEEK_RATE_LIMIT_WAITS = ConfigKey.integer("deepseek.maxRateLimitWaits",
+      "MAESTRO_DEEPSEEK_MAX_RATE_LIMIT_WAITS", 3, 0, 20,
+      "How often a 429 from DeepSeek is waited out (Retry-After, at most 60 s each) before the call fails as api_rate_limited.");
+  public static final ConfigKey EXAMINER_ON_FAILURE = ConfigKey.string("examiner.onScoringFailure",
+      "MAESTRO_EXAMINER_ON_SCORING_FAILURE", "reject",
+      "What the examiner does when scoring itself fails: reject or accept. Either way the proposal records why.");
+  public static final ConfigKey BURST_DAILY_ENABLED = ConfigKey.bool("burst.dailyEnabled", "MAESTRO_BURST_DAILY_ENABLED",
+      true, "Whether this node runs the daily burst timer.");
+  public static final ConfigKey BURST_DAILY_TIME = ConfigKey.string("burst.dailyTime", "MAESTRO_BURST_DAILY_TIME", "12:00",
+      "Local time (HH:mm, in burst.timeZone) of the daily burst.");
+  public static final ConfigKey BURST_TIME_ZONE = ConfigKey.string("burst.timeZone", "MAESTRO_BURST_TIME_ZONE",
+      "Europe/Lisbon", "Time zone of burst.dailyTime and of the daily burst's date.");
+  public static final ConfigKey BURST_REELS_PER_BRAND = ConfigKey.integer("burst.reelsPerBrand",
+      "MAESTRO_BURST_REELS_PER_BRAND", 6, 0, 50, "Reels per brand in a full (daily) burst.");
+  public static final ConfigKey BURST_POSTS_PER_BRAND = ConfigKey.integer("burst.postsPerBrand",
+      "MAESTRO_BURST_POSTS_PER_BRAND", 2, 0, 50, "Posts per brand in a full (daily) burst.");
+  public static final ConfigKey BURST_CHECK_INTERVAL = ConfigKey.longValue("burst.checkIntervalMs",
+      "MAESTRO_BURST_CHECK_INTERVAL_MS", 30_000L, 50, 3_600_000L, "How often the daily burst timer checks whether it is due.");
+  public static final ConfigKey BURST_LOCK_TTL = ConfigKey.longValue("burst.lockTtlMs", "MAESTRO_BURST_LOCK_TTL_MS",
+      120_000L, 1_000, 86_400_000L,
+      "A running burst renews its per-user lock; a lock not renewed for this long (crashed node) is taken over.");
+
   public static final List<ConfigKey> ALL = List.of(HTTP_HOST, HTTP_PORT, HTTP_BODY_LIMIT, JWT_SECRET, LOCAL_USER,
       DB_URL, DB_POOL_SIZE, DB_CONNECT_TIMEOUT, DATA_DIR, EMBEDDED_PORT, NODE_ID, WORKER_INSTANCES, POLL_INTERVAL,
       LEASE, JOB_DEADLINE, MAX_RETRIES, MAX_ATTEMPTS, SHUTDOWN_GRACE, CLUSTER_NAME, CLUSTER_MEMBERS, CLUSTER_HOST, CLUSTER_PORT,
       CLUSTER_EVENT_BUS_PORT, CLUSTER_CONFIG,
-      START_BUDGET, HEALER_INTERVAL, HEALER_BACKOFF_BASE, HEALER_BACKOFF_MAX, HEALER_JITTER);
+      START_BUDGET, HEALER_INTERVAL, HEALER_BACKOFF_BASE, HEALER_BACKOFF_MAX, HEALER_JITTER,
+      TEXT_MODEL, TEXT_MODEL_SEED, DEEPSEEK_API_KEY, DEEPSEEK_BASE_URL, DEEPSEEK_MODEL, DEEPSEEK_TIMEOUT,
+      DEEPSEEK_RATE_LIMIT_WAITS, EXAMINER_ON_FAILURE, BURST_DAILY_ENABLED, BURST_DAILY_TIME, BURST_TIME_ZONE,
+      BURST_REELS_PER_BRAND, BURST_POSTS_PER_BRAND, BURST_CHECK_INTERVAL, BURST_LOCK_TTL);
 
   private final Map<String, Object> values;
 
@@ -122,6 +159,41 @@ public final class MaestroConfig {
     }
     if (string(LOCAL_USER).isBlank()) {
       throw LOCAL_USER.invalid("expected a non-blank user id", "");
+    }
+    validateContentKeys();
+  }
+
+  private void validateContentKeys() {
+    String provider = string(TEXT_MODEL);
+    if (!List.of("auto", "deepseek", "offline").contains(provider)) {
+      throw TEXT_MODEL.invalid("expected auto, deepseek or offline", provider);
+    }
+    if (provider.equals("deepseek") && string(DEEPSEEK_API_KEY).isBlank()) {
+      throw DEEPSEEK_API_KEY.invalid("is required when textModel.provider (MAESTRO_TEXT_MODEL) is deepseek", "");
+    }
+    try {
+      URI uri = URI.create(string(DEEPSEEK_BASE_URL));
+      if (uri.getHost() == null || !List.of("http", "https").contains(uri.getScheme())) {
+        throw DEEPSEEK_BASE_URL.invalid("expected an http(s):// URL", string(DEEPSEEK_BASE_URL));
+      }
+    } catch (IllegalArgumentException e) {
+      throw DEEPSEEK_BASE_URL.invalid("expected an http(s):// URL", string(DEEPSEEK_BASE_URL));
+    }
+    if (string(DEEPSEEK_MODEL).isBlank()) {
+      throw DEEPSEEK_MODEL.invalid("expected a model name", "");
+    }
+    if (!List.of("reject", "accept").contains(string(EXAMINER_ON_FAILURE))) {
+      throw EXAMINER_ON_FAILURE.invalid("expected reject or accept", string(EXAMINER_ON_FAILURE));
+    }
+    try {
+      java.time.LocalTime.parse(string(BURST_DAILY_TIME), java.time.format.DateTimeFormatter.ofPattern("HH:mm"));
+    } catch (java.time.format.DateTimeParseException e) {
+      throw BURST_DAILY_TIME.invalid("expected a local time HH:mm", string(BURST_DAILY_TIME));
+    }
+    try {
+      java.time.ZoneId.of(string(BURST_TIME_ZONE));
+    } catch (java.time.DateTimeException e) {
+      throw BURST_TIME_ZONE.invalid("expected a time-zone id such as Europe/Lisbon", string(BURST_TIME_ZONE));
     }
   }
 

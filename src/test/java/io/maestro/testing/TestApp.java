@@ -41,6 +41,9 @@ public final class TestApp implements AutoCloseable {
         .put("jobs.leaseMs", 2_000)
         .put("jobs.shutdownGraceMs", 2_000)
         .put("node.id", "test-node")
+        // no surprise daily burst in tests that do not ask for one, and no network text model
+        .put("burst.dailyEnabled", false)
+        .put("textModel.provider", "offline")
         .mergeIn(overrides == null ? new JsonObject() : overrides);
   }
 

@@ -1,0 +1,304 @@
+package io.maestro.agents;
+
+import io.maestro.activity.ActivityLog;
+import io.maestro.api.HttpApiVerticle;
+import io.maestro.brands.BrandRepository;
+import io.maestro.bus.Addresses;
+import io.maestro.config.MaestroConfig;
+import io.maestro.db.Database;
+import io.maestro.failure.FailureCode;
+import io.maestro.failure.Failures;
+import io.maestro.failure.MaestroException;
+import io.maestro.jobs.JobJson;
+import io.maestro.jobs.JobRepository;
+import io.maestro.jobs.JobSpec;
+import io.maestro.textmodel.Prompts;
+import io.maestro.textmodel.TextModel;
+import io.maestro.textmodel.TextModels;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The proposal agents. On {@link Addresses#AGENTS_PROPOSE} an agent writes proposals for one brand and content type
+ * through the text model: strategies drawn by its weights, the brand's recent titles passed to avoid repeats,
+ * duplicates of the last 60 days dropped before anyone examines them, ids PREFIX-nnn from a race-free counter.
+ * On {@link Addresses#PROPOSALS_ACCEPT} a proposal becomes a queued job carrying exactly what was examined.
+ */
+public class ProposalAgentVerticle extends VerticleBase {
+  /** Model rounds per request: the first, plus two to make up for dropped duplicates or unusable items. */
+  private static final int MAX_ROUNDS = 3;
+
+  private AgentRepository agents;
+  private BrandRepository brands;
+  private JobRepository jobs;
+  private ActivityLog activity;
+  private TextModel model;
+  private long seed;
+  private int maxRetries;
+
+  @Override
+  public Future<?> start() {
+    MaestroConfig config = MaestroConfig.from(config());
+    Pool pool = Database.pool(vertx, config().getString(Database.RUNTIME_URL), config);
+    agents = new AgentRepository(pool);
+    brands = new BrandRepository(pool);
+    jobs = new JobRepository(pool);
+    activity = new ActivityLog(vertx, pool);
+    model = TextModels.create(vertx, config);
+    seed = config.longValue(MaestroConfig.TEXT_MODEL_SEED);
+    maxRetries = config.integer(MaestroConfig.MAX_RETRIES);
+    vertx.sharedData().getLocalMap(HttpApiVerticle.RUNTIME_MAP).put(TextModels.RUNTIME_KEY, model.describe());
+    return Future.join(
+        vertx.eventBus().<JsonObject>consumer(Addresses.AGENTS_PROPOSE, this::propose).completion(),
+        vertx.eventBus().<JsonObject>consumer(Addresses.PROPOSALS_ACCEPT, this::accept).completion());
+  }
+
+  private void propose(Message<JsonObject> message) {
+    try {
+      JsonObject req = message.body();
+      String userId = req.getString("user_id");
+      String agentId = req.getString("agent_id");
+      String brandId = req.getString("brand");
+      String type = req.getString("content_type");
+      int count = req.getInteger("count", 1);
+      Future.all(agents.find(userId, agentId), brands.findActive(userId, brandId), agents.recentTitles(userId, brandId, 30))
+          .compose(all -> {
+            JsonObject agent = all.<java.util.Optional<JsonObject>>resultAt(0).filter(a -> a.getBoolean("active"))
+                .orElseThrow(() -> new MaestroException(FailureCode.NOT_FOUND, "no active agent " + agentId));
+            JsonObject brand = all.<java.util.Optional<JsonObject>>resultAt(1)
+                .orElseThrow(() -> new MaestroException(FailureCode.NOT_FOUND, "no active brand " + brandId));
+            if (!agent.getJsonArray("content_types").contains(type)) {
+              throw new MaestroException(FailureCode.INVALID_REQUEST, "agent " + agentId + " does not make " + type + "s");
+            }
+            return write(userId, agent, brand, type, count, all.resultAt(2), req, new ArrayList<>(), 0, 0);
+          })
+          .onSuccess(message::reply)
+          .onFailure(e -> Failures.fail(message, e));
+    } catch (RuntimeException e) {
+      Failures.fail(message, e);
+    }
+  }
+
+  /** One model round; further rounds only for what duplicates or unusable items left missing. */
+  private Future<JsonObject> write(String userId, JsonObject agent, JsonObject brand, String type, int count,
+      List<String> recent, JsonObject req, List<JsonObject> saved, int round, int dropped) {
+    int need = count - saved.size();
+    if (need <= 0 || round == MAX_ROUNDS) {
+      return done(userId, agent, brand, type, count, saved, dropped);
+    }
+    List<String> avoid = new ArrayList<>(recent);
+    saved.forEach(p -> avoid.add(0, p.getString("title")));
+    JsonObject input = new JsonObject()
+        .put("agent", agent)
+        .put("brand", brand)
+        .put("content_type", type)
+        .put("count", need)
+        .put("strategies", strategies(agent, brand, type, need, avoid.size(), round))
+        .put("recent_titles", new JsonArray(avoid.subList(0, Math.min(30, avoid.size()))))
+        .put("round", round);
+    return model.complete(Prompts.proposals(input)).compose(answer -> {
+      List<JsonObject> candidates = usable(answer);
+      Map<String, JsonObject> unique = new LinkedHashMap<>();
+      for (JsonObject c : candidates) {
+        String key = normal(c.getString("title"));
+        boolean repeat = avoid.stream().anyMatch(t -> normal(t).equals(key));
+        if (!repeat && !unique.containsKey(key) && unique.size() < need) {
+          unique.put(key, c);
+        }
+      }
+      int droppedNow = candidates.size() - unique.size();
+      return agents.duplicates(userId, brand.getString("brand_id"), new ArrayList<>(unique.keySet()))
+          .compose(old -> {
+            unique.keySet().removeAll(old);
+            int lost = droppedNow + old.size();
+            Future<Void> chain = Future.succeededFuture();
+            for (JsonObject c : unique.values()) {
+              chain = chain.compose(v -> save(userId, agent, brand, type, c, req).map(p -> {
+                saved.add(p);
+                return null;
+              }));
+            }
+            return chain.compose(v -> write(userId, agent, brand, type, count, recent, req, saved, round + 1,
+                dropped + Math.max(0, lost)));
+          });
+    });
+  }
+
+  private Future<JsonObject> done(String userId, JsonObject agent, JsonObject brand, String type, int count,
+      List<JsonObject> saved, int dropped) {
+    String name = agent.getString("agent_id");
+    if (saved.isEmpty()) {
+      return Future.failedFuture(new MaestroException(FailureCode.CONTENT_ERROR, "agent " + name + " produced no usable "
+          + type + " for " + brand.getString("brand_id") + " (" + dropped + " duplicate or incomplete item(s) dropped)"));
+    }
+    String detail = saved.size() + " " + type + "(s) for " + brand.getString("brand_id") + ": "
+        + String.join(", ", saved.stream().map(p -> p.getString("proposal_id") + " \"" + p.getString("title") + "\"").toList())
+        + (dropped > 0 ? "; " + dropped + " duplicate/incomplete dropped" : "")
+        + (saved.size() < count ? "; " + (count - saved.size()) + " short of " + count : "");
+    return activity.record(userId, name, "Proposed", detail, "💡", saved.size() < count
+            ? ActivityLog.Level.WARNING : ActivityLog.Level.INFO)
+        .map(ignored -> new JsonObject().put("proposals", new JsonArray(new ArrayList<>(saved))).put("requested", count)
+            .put("dropped", dropped));
+  }
+
+  private Future<JsonObject> save(String userId, JsonObject agent, JsonObject brand, String type, JsonObject c,
+      JsonObject req) {
+    String prefix = agent.getString("proposal_prefix");
+    return agents.nextNumber(userId, prefix).compose(n -> {
+      String variant = type.equals("post") ? "post"
+          : agent.getString("variant").equals("auto") ? (n % 2 == 0 ? "light" : "dark") : agent.getString("variant");
+      JsonObject row = c.copy()
+          .put("proposal_id", String.format(Locale.ROOT, "%s-%03d", prefix, n))
+          .put("agent_name", agent.getString("agent_id"))
+          .put("content_type", type)
+          .put("brand", brand.getString("brand_id"))
+          .put("variant", variant)
+          .put("burst_id", req.getString("burst_id"))
+          .put("replaces_proposal", req.getString("replaces"));
+      return agents.insertProposal(userId, row);
+    });
+  }
+
+  /** Strategies drawn by the agent's weights; seeded so the offline flow is reproducible. */
+  private JsonArray strategies(JsonObject agent, JsonObject brand, String type, int n, int history, int round) {
+    JsonObject weights = agent.getJsonObject("strategy_weights", new JsonObject());
+    JsonArray names = agent.getJsonArray("strategy_names", new JsonArray());
+    Random random = new Random(seed ^ (agent.getString("agent_id") + brand.getString("brand_id") + type + history + round)
+        .hashCode());
+    double total = weights.stream().mapToDouble(e -> ((Number) e.getValue()).doubleValue()).sum();
+    JsonArray out = new JsonArray();
+    for (int i = 0; i < n; i++) {
+      if (total <= 0) {
+        out.add(names.isEmpty() ? "standard" : names.getString(random.nextInt(names.size())));
+        continue;
+      }
+      double pick = random.nextDouble() * total;
+      String chosen = null;
+      for (var e : weights) {
+        chosen = e.getKey();
+        pick -= ((Number) e.getValue()).doubleValue();
+        if (pick < 0) {
+          break;
+        }
+      }
+      out.add(chosen);
+    }
+    return out;
+  }
+
+  /** Items with a title and text lines; the rest are what a model sometimes gets wrong. */
+  private static List<JsonObject> usable(JsonObject answer) {
+    List<JsonObject> out = new ArrayList<>();
+    Object list = answer.getValue("proposals");
+    if (!(list instanceof JsonArray array)) {
+      throw new MaestroException(FailureCode.CONTENT_ERROR, "the text model's answer has no \"proposals\" array: "
+          + snippet(answer.encode()));
+    }
+    for (Object item : array) {
+      if (!(item instanceof JsonObject p) || !(p.getValue("title") instanceof String title) || title.isBlank()) {
+        continue;
+      }
+      JsonArray lines = strings(p.getValue("content_lines"));
+      JsonArray slides = strings(p.getValue("slide_texts"));
+      if (lines.isEmpty() && slides.isEmpty()) {
+        continue;
+      }
+      out.add(new JsonObject()
+          .put("title", title.strip().replaceAll("\\s+", " "))
+          .put("content_lines", lines.isEmpty() ? slides : lines)
+          .put("slide_texts", slides)
+          .put("caption", text(p, "caption"))
+          .put("image_prompt", text(p, "image_prompt"))
+          .put("strategy", text(p, "strategy"))
+          .put("reasoning", text(p, "reasoning"))
+          .put("topic_bucket", text(p, "topic_bucket")));
+    }
+    return out;
+  }
+
+  private static JsonArray strings(Object value) {
+    JsonArray out = new JsonArray();
+    if (value instanceof JsonArray array) {
+      array.forEach(v -> {
+        if (v instanceof String s && !s.isBlank()) {
+          out.add(s.strip());
+        }
+      });
+    }
+    return out;
+  }
+
+  private static String text(JsonObject p, String field) {
+    return p.getValue(field) instanceof String s && !s.isBlank() ? s.strip() : null;
+  }
+
+  private static String normal(String title) {
+    return title.toLowerCase(Locale.ROOT).strip().replaceAll("\\s+", " ");
+  }
+
+  private static String snippet(String s) {
+    return s.length() > 200 ? s.substring(0, 200) + "…" : s;
+  }
+
+  // ---- acceptance
+
+  private void accept(Message<JsonObject> message) {
+    try {
+      String userId = message.body().getString("user_id");
+      String proposalId = message.body().getString("proposal_id");
+      String notes = message.body().getString("notes");
+      agents.findProposal(userId, proposalId)
+          .compose(found -> {
+            JsonObject before = found.orElseThrow(() -> new MaestroException(FailureCode.NOT_FOUND,
+                "proposal " + proposalId + " not found"));
+            return agents.claimForAcceptance(userId, proposalId, notes).compose(claimed -> {
+              if (claimed.isEmpty()) {
+                return Future.failedFuture(new MaestroException(FailureCode.CONFLICT, "proposal " + proposalId + " is "
+                    + before.getString("status") + (before.getString("accepted_job_id") == null ? ""
+                    : " (job " + before.getString("accepted_job_id") + ")") + " and cannot be accepted again"));
+              }
+              return createJob(userId, claimed.get())
+                  .recover(e -> agents.revertAcceptance(userId, proposalId, before.getString("status"))
+                      .transform(ignored -> Future.failedFuture(e)));
+            });
+          })
+          .onSuccess(message::reply)
+          .onFailure(e -> Failures.fail(message, e));
+    } catch (RuntimeException e) {
+      Failures.fail(message, e);
+    }
+  }
+
+  /** The job carries the proposal's own title, lines, caption, slides and image prompt: what was examined. */
+  private Future<JsonObject> createJob(String userId, JsonObject p) {
+    JobSpec spec = new JobSpec(p.getString("title"), p.getJsonArray("content_lines"), p.getString("variant"),
+        p.getString("image_prompt"), null, new JsonArray().add(p.getString("brand")), new JsonArray(), true,
+        p.getString("caption"), p.getJsonArray("slide_texts"), p.getString("proposal_id"), maxRetries);
+    return jobs.insert(userId, spec).compose(job -> {
+      String jobId = job.getString("job_id");
+      vertx.eventBus().publish(Addresses.JOBS_QUEUED, new JsonObject().put("job_id", jobId));
+      vertx.eventBus().publish(Addresses.jobUpdates(userId), JobJson.update(job));
+      return agents.setAcceptedJob(userId, p.getString("proposal_id"), jobId)
+          .compose(v -> activity.record(userId, p.getString("agent_name"), "Accepted",
+              p.getString("proposal_id") + " → " + jobId + " (" + p.getString("variant") + ", " + p.getString("brand")
+                  + "): " + p.getString("title"), "✅", ActivityLog.Level.INFO))
+          .map(v -> new JsonObject().put("status", "accepted").put("proposal_id", p.getString("proposal_id"))
+              .put("job_id", jobId).put("job", JobJson.publicView(job)));
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    return model == null ? Future.succeededFuture() : model.close();
+  }
+}
