@@ -9,6 +9,7 @@ import io.maestro.db.Migrations;
 import io.maestro.health.Readiness;
 import io.maestro.jobs.DispatcherVerticle;
 import io.maestro.jobs.JobWorkerVerticle;
+import io.maestro.schedule.SchedulerVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
@@ -63,6 +64,7 @@ public class MainVerticle extends VerticleBase {
         .compose(ignored -> deploy("job dispatcher", DispatcherVerticle::new, actorConfig, ThreadingModel.EVENT_LOOP, 1))
         .compose(ignored -> workers == 0 ? Future.succeededFuture()
             : deploy("job worker", JobWorkerVerticle::new, actorConfig, ThreadingModel.WORKER, workers))
+        .compose(ignored -> deploy("scheduler", SchedulerVerticle::new, actorConfig, ThreadingModel.EVENT_LOOP, 1))
         .compose(ignored -> deploy("HTTP API", HttpApiVerticle::new, actorConfig, ThreadingModel.EVENT_LOOP, 1))
         .onSuccess(ignored -> {
           Readiness.markActorsDeployed(vertx);

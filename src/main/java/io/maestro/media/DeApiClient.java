@@ -156,7 +156,7 @@ public final class DeApiClient {
       throw new MaestroException(FailureCode.API_ERROR, "deAPI did not answer in time while " + what, e);
     } catch (MaestroException e) {
       throw e;
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Future.await rethrows the transport's own (possibly checked) exception
       throw new MaestroException(FailureCode.API_ERROR, "deAPI at " + baseUrl + " could not be reached while "
           + what + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
     }

@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
  * the store's root whatever a user id or brand looks like.
  */
 public final class MediaKeys {
-  private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+  private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,127}");
   private static final Map<String, String> TYPES = Map.of(
       "png", "image/png", "jpg", "image/jpeg", "jpeg", "image/jpeg", "mp4", "video/mp4", "webp", "image/webp",
       "json", "application/json");

@@ -40,7 +40,17 @@ public final class TestApp implements AutoCloseable {
         .put("jobs.pollIntervalMs", 200)
         .put("jobs.leaseMs", 2_000)
         .put("node.id", "test-node")
+        .put("storage.localDir", tempMediaDir())
         .mergeIn(overrides == null ? new JsonObject() : overrides);
+  }
+
+  /** Media of each test app goes to its own temporary directory, never into the working tree. */
+  private static String tempMediaDir() {
+    try {
+      return java.nio.file.Files.createTempDirectory("maestro-test-media").toString();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("no temporary directory for test media", e);
+    }
   }
 
   public static TestApp start(JsonObject overrides) {
