@@ -6,7 +6,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.AsyncMap;
 import java.time.Instant;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
@@ -25,12 +24,14 @@ public final class DeApiBudget {
   private final int perMinute;
   private final int perDay;
   private final LongSupplier clock;
+  private final Blocking blocking;
 
   public DeApiBudget(Vertx vertx, int perMinute, int perDay, LongSupplier clock) {
     this.vertx = vertx;
     this.perMinute = perMinute;
     this.perDay = perDay;
     this.clock = clock;
+    this.blocking = new Blocking(vertx);
   }
 
   /**
@@ -44,7 +45,7 @@ public final class DeApiBudget {
       long now = clock.getAsLong();
       long minute = now / MINUTE;
       long day = now / DAY;
-      long verdict = await(vertx.sharedData().withLock(LOCK, 10_000, () -> take(now, minute, day)));
+      long verdict = await(() -> vertx.sharedData().withLock(LOCK, 10_000, () -> take(now, minute, day)));
       if (verdict == 0) {
         return;
       }
@@ -84,7 +85,7 @@ public final class DeApiBudget {
   /** The API said no requests are left today: nothing more is sent until the UTC day turns. */
   public void exhaustDay() {
     long day = clock.getAsLong() / DAY;
-    await(vertx.sharedData().withLock(LOCK, 10_000, () -> map().compose(map ->
+    await(() -> vertx.sharedData().withLock(LOCK, 10_000, () -> map().compose(map ->
         map.put("d:" + day, (long) perDay, 2 * DAY))).map(ignored -> 0L));
   }
 
@@ -92,11 +93,19 @@ public final class DeApiBudget {
     return vertx.sharedData().getAsyncMap(MAP);
   }
 
-  private static <T> T await(Future<T> future) {
+  private <T> T await(java.util.function.Supplier<Future<T>> call) {
     try {
-      return future.await(30, TimeUnit.SECONDS);
+      return blocking.await(call, 30_000);
     } catch (java.util.concurrent.TimeoutException e) {
       throw new MaestroException(FailureCode.INTERNAL_ERROR, "the shared deAPI budget did not answer within 30 s", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new MaestroException(FailureCode.JOB_TIMEOUT, "interrupted by the job deadline while waiting for the "
+          + "shared deAPI budget", e);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new MaestroException(FailureCode.INTERNAL_ERROR, "the shared deAPI budget failed: " + e.getMessage(), e);
     }
   }
 }

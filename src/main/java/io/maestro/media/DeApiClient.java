@@ -12,7 +12,6 @@ import io.vertx.ext.web.client.WebClientOptions;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -36,6 +35,7 @@ public final class DeApiClient {
   private final long pollIntervalMs;
   private final long deadlineMs;
   private final DeApiBudget budget;
+  private final Blocking blocking;
 
   public DeApiClient(Vertx vertx, String baseUrl, String apiKey, String model, long pollIntervalMs, long deadlineMs,
       DeApiBudget budget) {
@@ -47,6 +47,7 @@ public final class DeApiClient {
     this.pollIntervalMs = pollIntervalMs;
     this.deadlineMs = deadlineMs;
     this.budget = budget;
+    this.blocking = new Blocking(vertx);
   }
 
   /** Generates one image and returns its bytes (as downloaded from result_url). */
@@ -64,7 +65,7 @@ public final class DeApiClient {
         .put("negative_prompt", "text, letters, watermark, logo");
     for (int waits = 0; ; waits++) {
       budget.acquire(Math.max(0, giveUpAt - System.currentTimeMillis()));
-      HttpResponse<Buffer> response = call("submitting a txt2img request", client
+      HttpResponse<Buffer> response = call("submitting a txt2img request", () -> client
           .postAbs(baseUrl + "/api/v1/client/txt2img").putHeader("Authorization", "Bearer " + apiKey)
           .putHeader("Accept", "application/json").timeout(timeout(giveUpAt)).sendJsonObject(body), giveUpAt);
       if (response.statusCode() == 429) {
@@ -99,7 +100,7 @@ public final class DeApiClient {
             + " timed out: no result within " + deadlineMs + " ms (last status: " + lastStatus
             + (lastProgress == null ? "" : ", progress " + lastProgress) + ")");
       }
-      HttpResponse<Buffer> response = call("polling request " + requestId, client
+      HttpResponse<Buffer> response = call("polling request " + requestId, () -> client
           .getAbs(baseUrl + "/api/v1/client/request-status/" + requestId)
           .putHeader("Authorization", "Bearer " + apiKey).putHeader("Accept", "application/json")
           .timeout(timeout(end)).send(), end);
@@ -135,7 +136,7 @@ public final class DeApiClient {
   private byte[] download(String requestId, String url, long timeoutMs) {
     long end = System.currentTimeMillis() + timeoutMs;
     HttpResponse<Buffer> response = call("downloading the result of " + requestId,
-        client.getAbs(url).timeout(timeoutMs).send(), end);
+        () -> client.getAbs(url).timeout(timeoutMs).send(), end);
     if (response.statusCode() / 100 != 2) {
       throw new MaestroException(FailureCode.API_ERROR, "downloading the deAPI result of " + requestId + " from "
           + url + " failed with HTTP " + response.statusCode());
@@ -149,14 +150,19 @@ public final class DeApiClient {
   }
 
   /** Waits for the response; a transport failure or no answer in time is api_error naming the step. */
-  private HttpResponse<Buffer> call(String what, Future<HttpResponse<Buffer>> request, long end) {
+  private HttpResponse<Buffer> call(String what, java.util.function.Supplier<Future<HttpResponse<Buffer>>> request,
+      long end) {
     try {
-      return request.await(Math.max(1, end - System.currentTimeMillis()) + 1_000, TimeUnit.MILLISECONDS);
+      return blocking.await(request, Math.max(1, end - System.currentTimeMillis()) + 1_000);
     } catch (TimeoutException e) {
       throw new MaestroException(FailureCode.API_ERROR, "deAPI did not answer in time while " + what, e);
     } catch (MaestroException e) {
       throw e;
-    } catch (Exception e) { // Future.await rethrows the transport's own (possibly checked) exception
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // the job deadline: the runner reports job_timeout
+      throw new MaestroException(io.maestro.failure.FailureCode.JOB_TIMEOUT, "interrupted by the job deadline while "
+          + what, e);
+    } catch (Exception e) { // the transport's own exception (connection refused, reset, …)
       throw new MaestroException(FailureCode.API_ERROR, "deAPI at " + baseUrl + " could not be reached while "
           + what + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
     }

@@ -15,7 +15,7 @@ public final class MediaRenderers {
 
   public static Map<String, JobRenderer> create(Vertx vertx, MaestroConfig config, Pool pool) {
     MediaStore store = MediaStores.create(vertx, config);
-    MediaWork work = new MediaWork(new BrandRepository(pool), store);
+    MediaWork work = new MediaWork(vertx, new BrandRepository(pool), store);
     BackgroundSource backgrounds = backgrounds(vertx, config);
     ReelEncoder encoder = new ReelEncoder(config.string(MaestroConfig.FFMPEG_PATH),
         config.string(MaestroConfig.MUSIC_PATH));
