@@ -37,10 +37,21 @@ public final class ScheduleRepository {
   public record Booking(String userId, String brand, String variant, int offsetHours, String jobId, String title,
       String mediaUrl) {}
 
-  /** Books the first free slot after {@code after}, or returns the output's existing booking. */
+  /**
+   * Books the first free slot after {@code after}; an output booked before (a regenerated job, a re-delivered
+   * event) keeps its slot and gets its new title and media URL.
+   */
   public Future<JsonObject> book(Booking booking, Instant after) {
-    return existing(booking).compose(found -> found.isPresent() ? Future.succeededFuture(found.get())
+    return refreshExisting(booking).compose(found -> found.isPresent() ? Future.succeededFuture(found.get())
         : tryBatch(booking, SlotPlan.next(booking.variant(), booking.offsetHours(), after, BATCH), 0, 0));
+  }
+
+  private Future<Optional<JsonObject>> refreshExisting(Booking booking) {
+    return pool.preparedQuery("""
+            UPDATE schedule SET title = $4, media_url = $5
+             WHERE user_id = $1 AND job_id = $2 AND brand = $3 RETURNING *""")
+        .execute(Tuple.of(booking.userId(), booking.jobId(), booking.brand(), booking.title(), booking.mediaUrl()))
+        .map(ScheduleRepository::first);
   }
 
   private Future<JsonObject> tryBatch(Booking booking, List<Instant> candidates, int index, int batch) {
