@@ -25,12 +25,15 @@ RUN chmod +x mvnw && ./mvnw -q -B -DskipTests package
 
 # ---- runtime stage -----------------------------------------------------------------------------------------
 FROM eclipse-temurin:17-jre
+# ffmpeg encodes reels (found on PATH; media.ffmpegPath can point elsewhere)
+RUN apt-get update && apt-get install -y --no-install-recommends ffmpeg && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system maestro \
  && useradd --system --gid maestro --home-dir /app --no-create-home --shell /usr/sbin/nologin maestro
 WORKDIR /app
 COPY --from=build /build/target/maestro.jar /app/maestro.jar
 COPY --from=build /build/conf /app/conf
 # db.embedded.dataDir defaults to "data", relative to the working directory: /app/data.
+# storage.localDir defaults to data/media, inside the same volume.
 RUN mkdir -p /app/data && chown -R maestro:maestro /app/data
 USER maestro
 

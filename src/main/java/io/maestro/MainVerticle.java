@@ -11,9 +11,9 @@ import io.maestro.health.Readiness;
 import io.maestro.jobs.DispatcherVerticle;
 import io.maestro.jobs.JobRenderer;
 import io.maestro.jobs.JobWorkerVerticle;
-import io.maestro.jobs.Renderers;
 import java.util.Map;
 import java.util.function.Function;
+import io.maestro.schedule.SchedulerVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
@@ -39,8 +39,9 @@ public class MainVerticle extends VerticleBase {
   private EmbeddedDatabase embedded;
   private Pool pool;
 
+  /** With the node's real renderers ({@link io.maestro.jobs.Renderers#defaults}). */
   public MainVerticle() {
-    this(Renderers::defaults);
+    this(null);
   }
 
   /** With other job stages (tests run whole nodes with scripted stages). */
@@ -77,11 +78,12 @@ public class MainVerticle extends VerticleBase {
     return pool.preparedQuery("SELECT maestro_provision_user($1)").execute(Tuple.of(config.string(MaestroConfig.LOCAL_USER)))
         .compose(ignored -> deploy("job dispatcher", DispatcherVerticle::new, actorConfig, ThreadingModel.EVENT_LOOP, 1))
         .compose(ignored -> workers == 0 ? Future.succeededFuture()
-            : deploy("job worker", () -> new JobWorkerVerticle(renderers), actorConfig, ThreadingModel.WORKER, workers))
+            : deploy("job worker", () -> renderers == null ? new JobWorkerVerticle() : new JobWorkerVerticle(renderers), actorConfig, ThreadingModel.WORKER, workers))
         .compose(ignored -> deploy("proposal agents", io.maestro.agents.ProposalAgentVerticle::new, actorConfig, ThreadingModel.EVENT_LOOP, 1))
         .compose(ignored -> deploy("examiner", io.maestro.examiner.ExaminerVerticle::new, actorConfig, ThreadingModel.EVENT_LOOP, 1))
         .compose(ignored -> deploy("burst coordinator", io.maestro.burst.BurstVerticle::new, actorConfig, ThreadingModel.EVENT_LOOP, 1))
         .compose(ignored -> deploy("healer", HealerVerticle::new, actorConfig, ThreadingModel.EVENT_LOOP, 1))
+        .compose(ignored -> deploy("scheduler", SchedulerVerticle::new, actorConfig, ThreadingModel.EVENT_LOOP, 1))
         .compose(ignored -> deploy("HTTP API", HttpApiVerticle::new, actorConfig, ThreadingModel.EVENT_LOOP, 1))
         .onSuccess(ignored -> {
           Readiness.markActorsDeployed(vertx);

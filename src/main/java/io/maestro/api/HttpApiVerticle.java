@@ -5,6 +5,8 @@ import io.maestro.config.MaestroConfig;
 import io.maestro.db.Database;
 import io.maestro.health.Readiness;
 import io.maestro.jobs.JobRepository;
+import io.maestro.schedule.ScheduleRepository;
+import io.maestro.storage.MediaStores;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -45,6 +47,7 @@ public class HttpApiVerticle extends VerticleBase {
     router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(liveness()));
     router.get("/ready").handler(HealthCheckHandler.createWithHealthChecks(readiness()));
 
+    new MediaRoutes(MediaStores.local(vertx, config).root()).mount(router);
     router.route().handler(BodyHandler.create(false).setBodyLimit(config.longValue(MaestroConfig.HTTP_BODY_LIMIT)));
     router.route("/jobs*").handler(auth.authenticate()).handler(auth.resolveUser());
     router.route("/api/*").handler(auth.authenticate()).handler(auth.resolveUser());
@@ -52,6 +55,7 @@ public class HttpApiVerticle extends VerticleBase {
     new HealingRoutes(vertx, pool).mount(router);
     new AgentRoutes(new io.maestro.agents.AgentRepository(pool)).mount(router);
     new MaestroRoutes(vertx, pool, config).mount(router);
+    new ScheduleRoutes(new ScheduleRepository(pool), new JobRepository(pool)).mount(router);
     router.get("/api/brands").handler(ctx -> new BrandRepository(pool).list(Auth.userId(ctx))
         .onSuccess(brands -> Responses.json(ctx, 200, new JsonObject().put("brands", brands)))
         .onFailure(ctx::fail));

@@ -27,6 +27,20 @@ public final class BrandRepository {
         });
   }
 
+  /** One brand of the user (colours, name, schedule offset), or empty. */
+  public Future<java.util.Optional<JsonObject>> find(String userId, String brandId) {
+    return pool.preparedQuery("""
+            SELECT brand_id, display_name, schedule_offset, primary_color, accent_color
+              FROM brands WHERE user_id = $1 AND brand_id = $2""")
+        .execute(Tuple.of(userId, brandId))
+        .map(rows -> rows.size() == 0 ? java.util.Optional.<JsonObject>empty() : java.util.Optional.of(new JsonObject()
+            .put("brand_id", rows.iterator().next().getString("brand_id"))
+            .put("display_name", rows.iterator().next().getString("display_name"))
+            .put("schedule_offset", rows.iterator().next().getInteger("schedule_offset"))
+            .put("primary_color", rows.iterator().next().getString("primary_color"))
+            .put("accent_color", rows.iterator().next().getString("accent_color"))));
+  }
+
   public Future<JsonArray> list(String userId) {
     return pool.preparedQuery("""
             SELECT brand_id, display_name, schedule_offset, primary_color, accent_color, topics, active, created_at

@@ -112,6 +112,38 @@ public final class MaestroConfig {
       120_000L, 1_000, 86_400_000L,
       "A running burst renews its per-user lock; a lock not renewed for this long (crashed node) is taken over.");
 
+  public static final ConfigKey FFMPEG_PATH = ConfigKey.string("media.ffmpegPath", "MAESTRO_FFMPEG_PATH", "",
+      "ffmpeg executable for reels. Empty = ffmpeg on PATH (Debian/Ubuntu: apt-get install ffmpeg).");
+  public static final ConfigKey MUSIC_PATH = ConfigKey.string("media.musicPath", "MAESTRO_MUSIC_PATH", "",
+      "Audio file laid under every reel. Empty = a silent AAC track.");
+  public static final ConfigKey DEAPI_API_KEY = ConfigKey.secret("deapi.apiKey", "DEAPI_API_KEY",
+      "deAPI key for AI backgrounds. Empty = the procedural background renderer (no network).");
+  public static final ConfigKey DEAPI_BASE_URL = ConfigKey.string("deapi.baseUrl", "DEAPI_BASE_URL",
+      "https://api.deapi.ai", "deAPI base URL.");
+  public static final ConfigKey DEAPI_MODEL = ConfigKey.string("deapi.model", "DEAPI_MODEL", "Flux1schnell",
+      "deAPI txt2img model.");
+  public static final ConfigKey DEAPI_POLL_INTERVAL = ConfigKey.longValue("deapi.pollIntervalMs",
+      "MAESTRO_DEAPI_POLL_INTERVAL_MS", 2_000L, 10, 60_000L, "How often a submitted deAPI request is polled.");
+  public static final ConfigKey DEAPI_DEADLINE = ConfigKey.longValue("deapi.deadlineMs", "MAESTRO_DEAPI_DEADLINE_MS",
+      120_000L, 100, 3_600_000L, "Longest wait for one deAPI image before image_generation_error (timed out).");
+  public static final ConfigKey DEAPI_PER_MINUTE = ConfigKey.integer("deapi.perMinute", "MAESTRO_DEAPI_PER_MINUTE", 3, 1,
+      10_000, "Client-side budget of deAPI submissions per minute, shared by every worker of the node.");
+  public static final ConfigKey DEAPI_PER_DAY = ConfigKey.integer("deapi.perDay", "MAESTRO_DEAPI_PER_DAY", 100, 1,
+      1_000_000, "Client-side budget of deAPI submissions per UTC day; past it jobs fail as api_quota_exhausted.");
+  public static final ConfigKey STORAGE_PROVIDER = ConfigKey.string("storage.provider", "MAESTRO_STORAGE_PROVIDER",
+      "auto", "local, supabase, or auto (Supabase when supabase.url and supabase.serviceKey are set, else local).");
+  public static final ConfigKey STORAGE_LOCAL_DIR = ConfigKey.string("storage.localDir", "MAESTRO_STORAGE_LOCAL_DIR",
+      "data/media", "Where the local media store writes; served read-only at /media/.");
+  public static final ConfigKey STORAGE_PUBLIC_BASE_URL = ConfigKey.string("storage.publicBaseUrl",
+      "MAESTRO_STORAGE_PUBLIC_BASE_URL", "", "Prefix of local media URLs, e.g. https://maestro.example. Empty = "
+          + "relative URLs (/media/...).");
+  public static final ConfigKey SUPABASE_URL = ConfigKey.string("supabase.url", "SUPABASE_URL", "",
+      "Supabase project URL for Storage uploads.");
+  public static final ConfigKey SUPABASE_SERVICE_KEY = ConfigKey.secret("supabase.serviceKey", "SUPABASE_SERVICE_KEY",
+      "Supabase service-role key for Storage uploads.");
+  public static final ConfigKey SUPABASE_BUCKET = ConfigKey.string("supabase.bucket", "SUPABASE_BUCKET", "media",
+      "Supabase Storage bucket (public) that media is uploaded to.");
+
   public static final List<ConfigKey> ALL = List.of(HTTP_HOST, HTTP_PORT, HTTP_BODY_LIMIT, JWT_SECRET, LOCAL_USER,
       DB_URL, DB_POOL_SIZE, DB_CONNECT_TIMEOUT, DATA_DIR, EMBEDDED_PORT, NODE_ID, WORKER_INSTANCES, POLL_INTERVAL,
       LEASE, JOB_DEADLINE, MAX_RETRIES, MAX_ATTEMPTS, SHUTDOWN_GRACE, CLUSTER_NAME, CLUSTER_MEMBERS, CLUSTER_HOST, CLUSTER_PORT,
@@ -119,7 +151,10 @@ public final class MaestroConfig {
       START_BUDGET, HEALER_INTERVAL, HEALER_BACKOFF_BASE, HEALER_BACKOFF_MAX, HEALER_JITTER,
       TEXT_MODEL, TEXT_MODEL_SEED, DEEPSEEK_API_KEY, DEEPSEEK_BASE_URL, DEEPSEEK_MODEL, DEEPSEEK_TIMEOUT,
       DEEPSEEK_RATE_LIMIT_WAITS, EXAMINER_ON_FAILURE, BURST_DAILY_ENABLED, BURST_DAILY_TIME, BURST_TIME_ZONE,
-      BURST_REELS_PER_BRAND, BURST_POSTS_PER_BRAND, BURST_CHECK_INTERVAL, BURST_LOCK_TTL);
+      BURST_REELS_PER_BRAND, BURST_POSTS_PER_BRAND, BURST_CHECK_INTERVAL, BURST_LOCK_TTL,
+      FFMPEG_PATH, MUSIC_PATH, DEAPI_API_KEY, DEAPI_BASE_URL, DEAPI_MODEL, DEAPI_POLL_INTERVAL, DEAPI_DEADLINE,
+      DEAPI_PER_MINUTE, DEAPI_PER_DAY, STORAGE_PROVIDER, STORAGE_LOCAL_DIR, STORAGE_PUBLIC_BASE_URL, SUPABASE_URL,
+      SUPABASE_SERVICE_KEY, SUPABASE_BUCKET);
 
   private final Map<String, Object> values;
 
@@ -161,6 +196,7 @@ public final class MaestroConfig {
       throw LOCAL_USER.invalid("expected a non-blank user id", "");
     }
     validateContentKeys();
+    validateMediaKeys();
   }
 
   private void validateContentKeys() {
@@ -194,6 +230,23 @@ public final class MaestroConfig {
       java.time.ZoneId.of(string(BURST_TIME_ZONE));
     } catch (java.time.DateTimeException e) {
       throw BURST_TIME_ZONE.invalid("expected a time-zone id such as Europe/Lisbon", string(BURST_TIME_ZONE));
+    }
+  }
+
+  private void validateMediaKeys() {
+    String provider = string(STORAGE_PROVIDER);
+    if (!List.of("local", "supabase", "auto").contains(provider)) {
+      throw STORAGE_PROVIDER.invalid("expected local, supabase or auto", provider);
+    }
+    if ("supabase".equals(provider) && (string(SUPABASE_URL).isBlank() || string(SUPABASE_SERVICE_KEY).isBlank())) {
+      throw STORAGE_PROVIDER.invalid("supabase storage needs supabase.url (SUPABASE_URL) and supabase.serviceKey "
+          + "(SUPABASE_SERVICE_KEY)", provider);
+    }
+    for (ConfigKey url : List.of(DEAPI_BASE_URL, SUPABASE_URL)) {
+      String value = string(url);
+      if (!value.isBlank() && !value.startsWith("http://") && !value.startsWith("https://")) {
+        throw url.invalid("expected an http:// or https:// URL", value);
+      }
     }
   }
 

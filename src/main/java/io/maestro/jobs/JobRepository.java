@@ -287,6 +287,24 @@ public final class JobRepository {
     return pool.preparedQuery(RELEASE).execute(Tuple.of(node, jobPks, reason)).map(JobRepository::all);
   }
 
+  /**
+   * Records (or, with null, removes) the publishing slot of one brand output. One UPDATE per call, so concurrent
+   * calls for different brands of the same job each see the other's write.
+   */
+  public Future<Boolean> setScheduledTime(String userId, String jobId, String brand, String scheduledTime) {
+    String sql = scheduledTime == null
+        ? """
+          UPDATE jobs SET brand_outputs = brand_outputs #- ARRAY[$3::text, 'scheduled_time'], updated_at = now()
+           WHERE user_id = $1 AND job_id = $2 AND brand_outputs ? $3 AND $4::text IS NULL"""
+        : """
+          UPDATE jobs SET brand_outputs = jsonb_set(brand_outputs, ARRAY[$3::text],
+                                                    (brand_outputs -> $3) || jsonb_build_object('scheduled_time', $4::text)),
+                          updated_at = now()
+           WHERE user_id = $1 AND job_id = $2 AND jsonb_typeof(brand_outputs -> $3) = 'object'""";
+    return pool.preparedQuery(sql).execute(Tuple.of(userId, jobId, brand, scheduledTime))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
   private static Optional<JsonObject> first(RowSet<Row> rows) {
     return rows.size() == 0 ? Optional.empty() : Optional.of(JobJson.from(rows.iterator().next()));
   }

@@ -3,6 +3,7 @@ package io.maestro.jobs;
 import io.maestro.bus.Addresses;
 import io.maestro.failure.Failures;
 import io.maestro.config.MaestroConfig;
+import io.maestro.db.Database;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -24,8 +25,9 @@ public class JobWorkerVerticle extends VerticleBase {
   private String address;
   private MessageConsumer<JsonObject> consumer;
 
+  /** With the node's real media renderers ({@link Renderers#defaults}). */
   public JobWorkerVerticle() {
-    this(Renderers::defaults);
+    this.rendererFactory = null;
   }
 
   public JobWorkerVerticle(Function<MaestroConfig, Map<String, JobRenderer>> rendererFactory) {
@@ -34,7 +36,9 @@ public class JobWorkerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    runner = new JobRunner(rendererFactory.apply(MaestroConfig.from(config())));
+    MaestroConfig config = MaestroConfig.from(config());
+    runner = new JobRunner(rendererFactory != null ? rendererFactory.apply(config)
+        : Renderers.defaults(vertx, config, Database.pool(vertx, config().getString(Database.RUNTIME_URL), config)));
     address = Addresses.WORKER_PREFIX + UUID.randomUUID();
     consumer = vertx.eventBus().localConsumer(address, this::handle);
     return consumer.completion().onSuccess(ignored -> announceIdle());

@@ -44,7 +44,17 @@ public final class TestApp implements AutoCloseable {
         // no surprise daily burst in tests that do not ask for one, and no network text model
         .put("burst.dailyEnabled", false)
         .put("textModel.provider", "offline")
+        .put("storage.localDir", tempMediaDir())
         .mergeIn(overrides == null ? new JsonObject() : overrides);
+  }
+
+  /** Media of each test app goes to its own temporary directory, never into the working tree. */
+  private static String tempMediaDir() {
+    try {
+      return java.nio.file.Files.createTempDirectory("maestro-test-media").toString();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("no temporary directory for test media", e);
+    }
   }
 
   public static TestApp start(JsonObject overrides) {

@@ -1,0 +1,43 @@
+package io.maestro.media;
+
+import io.maestro.brands.BrandRepository;
+import io.maestro.config.MaestroConfig;
+import io.maestro.jobs.JobRenderer;
+import io.maestro.storage.MediaStore;
+import io.maestro.storage.MediaStores;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import java.util.Map;
+
+/** The real renderers per variant: post images for "post", reels for "light" and "dark". */
+public final class MediaRenderers {
+  private MediaRenderers() {}
+
+  public static Map<String, JobRenderer> create(Vertx vertx, MaestroConfig config, Pool pool) {
+    MediaStore store = MediaStores.create(vertx, config);
+    MediaWork work = new MediaWork(vertx, new BrandRepository(pool), store);
+    BackgroundSource backgrounds = backgrounds(vertx, config);
+    ReelEncoder encoder = new ReelEncoder(config.string(MaestroConfig.FFMPEG_PATH),
+        config.string(MaestroConfig.MUSIC_PATH));
+    return Map.of("post", new PostRenderer(backgrounds, work),
+        "light", new ReelRenderer(false, backgrounds, work, encoder),
+        "dark", new ReelRenderer(true, backgrounds, work, encoder));
+  }
+
+  /** deAPI when a key is configured, else the procedural renderer (no network). */
+  public static BackgroundSource backgrounds(Vertx vertx, MaestroConfig config) {
+    String key = config.string(MaestroConfig.DEAPI_API_KEY);
+    if (key.isBlank()) {
+      return new ProceduralBackground();
+    }
+    return new DeApiBackground(deApiClient(vertx, config));
+  }
+
+  public static DeApiClient deApiClient(Vertx vertx, MaestroConfig config) {
+    DeApiBudget budget = new DeApiBudget(vertx, config.integer(MaestroConfig.DEAPI_PER_MINUTE),
+        config.integer(MaestroConfig.DEAPI_PER_DAY), System::currentTimeMillis);
+    return new DeApiClient(vertx, config.string(MaestroConfig.DEAPI_BASE_URL),
+        config.string(MaestroConfig.DEAPI_API_KEY), config.string(MaestroConfig.DEAPI_MODEL),
+        config.longValue(MaestroConfig.DEAPI_POLL_INTERVAL), config.longValue(MaestroConfig.DEAPI_DEADLINE), budget);
+  }
+}
