@@ -116,6 +116,8 @@ class ClusterProcessTest {
           + " AND x.outcome = 'lost') AND NOT EXISTS (SELECT 1 FROM job_attempts y WHERE y.job_pk = j.id"
           + " AND y.outcome = 'completed' AND y.node = 'node-b')")).as("every lost job completed on the survivor").isZero();
       assertThat(status(b, "/ready")).isEqualTo(200);
+      // the healer's cycle lock died with node-a: the survivor runs cycles now
+      assertThat(post(b, "/api/maestro/trigger-healing", "{}")).contains("\"status\":\"completed\"");
     } finally {
       a.process().destroyForcibly();
       b.process().destroy();

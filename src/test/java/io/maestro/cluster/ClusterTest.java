@@ -84,4 +84,24 @@ class ClusterTest {
       }
     }
   }
+
+  @Test
+  @DisplayName("the client-side deAPI daily budget holds across the cluster, not per node")
+  void deApiBudgetIsClusterWide() throws Exception {
+    ClusterNodes cluster = new ClusterNodes(2);
+    try (ClusterNodes.Node a = cluster.start(0, db, new JsonObject().put("jobs.workerInstances", 0));
+        ClusterNodes.Node b = cluster.start(1, db, new JsonObject().put("jobs.workerInstances", 0))) {
+      long now = System.currentTimeMillis();
+      io.maestro.media.DeApiBudget onA = new io.maestro.media.DeApiBudget(a.vertx, 100, 5, () -> now);
+      io.maestro.media.DeApiBudget onB = new io.maestro.media.DeApiBudget(b.vertx, 100, 5, () -> now);
+      for (int i = 0; i < 5; i++) {
+        (i % 2 == 0 ? onA : onB).acquire(1_000);
+      }
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> onB.acquire(1_000))
+          .isInstanceOf(io.maestro.failure.MaestroException.class)
+          .hasMessageContaining("per day");
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> onA.acquire(1_000))
+          .hasMessageContaining("per day");
+    }
+  }
 }
