@@ -13,7 +13,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -68,12 +67,6 @@ class GracefulShutdownTest {
     return Files.readString(logs.resolve(name + ".out")) + Files.readString(logs.resolve(name + ".err"));
   }
 
-  private static long count(String db, String sql) throws Exception {
-    try (var c = TestPostgres.connect(db); var s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
-      r.next();
-      return r.getLong(1);
-    }
-  }
 
   private void awaitReady(Node node) throws Exception {
     Eventually.await(node.name() + " ready", Duration.ofSeconds(120), () -> {
@@ -94,7 +87,7 @@ class GracefulShutdownTest {
       for (int i = 0; i < 4; i++) {
         create(first, "slow:100 still queued " + i);
       }
-      Eventually.await("the long job running", Duration.ofSeconds(30), () -> count(db,
+      Eventually.await("the long job running", Duration.ofSeconds(30), () -> TestPostgres.count(db,
           "SELECT count(*) FROM jobs WHERE status = 'generating' AND title LIKE 'slow:20000%'"), n -> n == 1);
       first.process().destroy(); // SIGTERM
       assertThat(first.process().waitFor(60, TimeUnit.SECONDS)).as("exits; log:\n%s", log("first")).isTrue();
@@ -102,16 +95,16 @@ class GracefulShutdownTest {
       first.process().destroyForcibly();
     }
     assertThat(log("first")).contains("handed 1 running job(s) back to the queue");
-    assertThat(count(db, "SELECT count(*) FROM jobs WHERE status = 'generating'")).as("no lease left to expire").isZero();
-    assertThat(count(db, "SELECT count(*) FROM job_attempts WHERE outcome = 'released'")).isEqualTo(1);
-    assertThat(count(db, "SELECT count(*) FROM job_attempts WHERE outcome = 'running'")).isZero();
+    assertThat(TestPostgres.count(db, "SELECT count(*) FROM jobs WHERE status = 'generating'")).as("no lease left to expire").isZero();
+    assertThat(TestPostgres.count(db, "SELECT count(*) FROM job_attempts WHERE outcome = 'released'")).isEqualTo(1);
+    assertThat(TestPostgres.count(db, "SELECT count(*) FROM job_attempts WHERE outcome = 'running'")).isZero();
 
     Node second = launch("second", db);
     try {
       awaitReady(second);
       Eventually.await("all six completed", Duration.ofSeconds(90),
-          () -> count(db, "SELECT count(*) FROM jobs WHERE status = 'completed'"), n -> n == 6);
-      assertThat(count(db, "SELECT count(*) FROM job_attempts WHERE outcome = 'completed'")).isEqualTo(6);
+          () -> TestPostgres.count(db, "SELECT count(*) FROM jobs WHERE status = 'completed'"), n -> n == 6);
+      assertThat(TestPostgres.count(db, "SELECT count(*) FROM job_attempts WHERE outcome = 'completed'")).isEqualTo(6);
     } finally {
       second.process().destroy();
       second.process().waitFor(60, TimeUnit.SECONDS);

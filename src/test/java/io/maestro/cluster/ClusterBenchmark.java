@@ -3,7 +3,6 @@ package io.maestro.cluster;
 import io.maestro.testing.Eventually;
 import io.maestro.testing.TestPostgres;
 import io.vertx.core.json.JsonObject;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,12 +15,6 @@ import org.junit.jupiter.api.Test;
 @DisplayName("Benchmark: throughput of 1 vs 2 clustered nodes")
 class ClusterBenchmark {
 
-  private static long count(String db, String sql) throws Exception {
-    try (var c = TestPostgres.connect(db); var s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
-      r.next();
-      return r.getLong(1);
-    }
-  }
 
   @Test
   @DisplayName("10,000 no-op jobs, 8 worker instances per node")
@@ -46,7 +39,7 @@ class ClusterBenchmark {
               new io.vertx.core.DeploymentOptions().setThreadingModel(io.vertx.core.ThreadingModel.WORKER).setInstances(8));
         }
         Eventually.await("all completed", Duration.ofMinutes(5),
-            () -> count(db, "SELECT count(*) FROM jobs WHERE status = 'completed'"), n -> n == jobs);
+            () -> TestPostgres.count(db, "SELECT count(*) FROM jobs WHERE status = 'completed'"), n -> n == jobs);
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf("BENCH cluster throughput: %d node(s) × 8 workers: %d no-op jobs in %.2f s = %.0f jobs/s%n",
             nodes, jobs, seconds, jobs / seconds);

@@ -11,7 +11,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -66,12 +65,6 @@ class ClusterProcessTest {
     return Files.readString(logs.resolve(name + ".out")) + Files.readString(logs.resolve(name + ".err"));
   }
 
-  private static long count(String db, String sql) throws Exception {
-    try (var c = TestPostgres.connect(db); var s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
-      r.next();
-      return r.getLong(1);
-    }
-  }
 
   @Test
   @DisplayName("jobs of a killed node come back through lease expiry and complete on the survivor; none lost, none run twice")
@@ -95,24 +88,24 @@ class ClusterProcessTest {
             + "\"brands\":[\"healthycollege\"]}");
       }
       Eventually.await("node-a running jobs", Duration.ofSeconds(60),
-          () -> count(db, "SELECT count(*) FROM jobs WHERE status = 'generating' AND lease_owner = 'node-a'"),
+          () -> TestPostgres.count(db, "SELECT count(*) FROM jobs WHERE status = 'generating' AND lease_owner = 'node-a'"),
           n -> n >= 1);
       a.process().destroyForcibly(); // SIGKILL: no shutdown hook, no lease hand-back
       long killedAt = System.nanoTime();
       assertThat(a.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
 
       Eventually.await("a rescued job running on node-b", Duration.ofSeconds(60),
-          () -> count(db, "SELECT count(*) FROM job_attempts WHERE outcome = 'lost'"), n -> n >= 1);
+          () -> TestPostgres.count(db, "SELECT count(*) FROM job_attempts WHERE outcome = 'lost'"), n -> n >= 1);
       double failoverSeconds = (System.nanoTime() - killedAt) / 1e9;
       Eventually.await("all 8 completed", Duration.ofSeconds(120),
-          () -> count(db, "SELECT count(*) FROM jobs WHERE status = 'completed'"), n -> n == 8);
+          () -> TestPostgres.count(db, "SELECT count(*) FROM jobs WHERE status = 'completed'"), n -> n == 8);
       System.out.printf("BENCH failover: kill -9 → first lost job re-queued in %.2f s (lease 3 s)%n", failoverSeconds);
 
-      assertThat(count(db, "SELECT count(*) FROM job_attempts WHERE outcome = 'completed'"))
+      assertThat(TestPostgres.count(db, "SELECT count(*) FROM job_attempts WHERE outcome = 'completed'"))
           .as("each job completed exactly once").isEqualTo(8);
-      assertThat(count(db, "SELECT count(*) FROM job_attempts WHERE outcome = 'lost' AND node = 'node-a'"
+      assertThat(TestPostgres.count(db, "SELECT count(*) FROM job_attempts WHERE outcome = 'lost' AND node = 'node-a'"
           + " AND category = 'worker_lost'")).isGreaterThanOrEqualTo(1);
-      assertThat(count(db, "SELECT count(*) FROM jobs j WHERE EXISTS (SELECT 1 FROM job_attempts x WHERE x.job_pk = j.id"
+      assertThat(TestPostgres.count(db, "SELECT count(*) FROM jobs j WHERE EXISTS (SELECT 1 FROM job_attempts x WHERE x.job_pk = j.id"
           + " AND x.outcome = 'lost') AND NOT EXISTS (SELECT 1 FROM job_attempts y WHERE y.job_pk = j.id"
           + " AND y.outcome = 'completed' AND y.node = 'node-b')")).as("every lost job completed on the survivor").isZero();
       assertThat(status(b, "/ready")).isEqualTo(200);

@@ -8,7 +8,6 @@ import io.maestro.testing.Eventually;
 import io.maestro.testing.TestPostgres;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -27,12 +26,6 @@ class ClusterTest {
     db = TestPostgres.newDatabase();
   }
 
-  private long count(String sql) throws Exception {
-    try (var c = TestPostgres.connect(db); var s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
-      r.next();
-      return r.getLong(1);
-    }
-  }
 
   private static String create(ClusterNodes.Node node, String title) throws Exception {
     var response = node.http.post("/jobs/create").sendJsonObject(new JsonObject().put("title", title)
@@ -55,8 +48,8 @@ class ClusterTest {
         create(a, "slow:150 clustered " + i);
       }
       Eventually.await("12 completed", Duration.ofSeconds(60),
-          () -> count("SELECT count(*) FROM jobs WHERE status = 'completed'"), n -> n == 12);
-      assertThat(count("SELECT count(*) FROM job_attempts WHERE node = 'node-b' AND outcome = 'completed'")).isEqualTo(12);
+          () -> TestPostgres.count(db, "SELECT count(*) FROM jobs WHERE status = 'completed'"), n -> n == 12);
+      assertThat(TestPostgres.count(db, "SELECT count(*) FROM job_attempts WHERE node = 'node-b' AND outcome = 'completed'")).isEqualTo(12);
       assertThat(ScriptedRenderer.PEAK_BY_NODE.get("node-b").get()).isEqualTo(2);
       assertThat(ScriptedRenderer.PEAK_BY_NODE).doesNotContainKey("node-a");
       Eventually.await("completed updates on node A", Duration.ofSeconds(10), () -> updatesOnA.stream()
@@ -73,14 +66,14 @@ class ClusterTest {
         create(a, "queued before the joiner " + i);
       }
       Thread.sleep(500);
-      assertThat(count("SELECT count(*) FROM jobs WHERE status = 'pending'")).isEqualTo(5);
+      assertThat(TestPostgres.count(db, "SELECT count(*) FROM jobs WHERE status = 'pending'")).isEqualTo(5);
       try (ClusterNodes.Node b = cluster.start(1, db, new JsonObject().put("jobs.workerInstances", 2))) {
         Eventually.await("5 completed", Duration.ofSeconds(60),
-            () -> count("SELECT count(*) FROM jobs WHERE status = 'completed'"), n -> n == 5);
+            () -> TestPostgres.count(db, "SELECT count(*) FROM jobs WHERE status = 'completed'"), n -> n == 5);
         // and new work created through the old node after the join flows too
         String later = create(a, "created after the join");
         Eventually.await(later + " completed", Duration.ofSeconds(30),
-            () -> count("SELECT count(*) FROM jobs WHERE status = 'completed'"), n -> n == 6);
+            () -> TestPostgres.count(db, "SELECT count(*) FROM jobs WHERE status = 'completed'"), n -> n == 6);
       }
     }
   }

@@ -33,7 +33,7 @@ class RestartTest {
           () -> first.count("SELECT count(*) FROM jobs WHERE status = 'generating'"), n -> n == 2);
     } // stop while two jobs are mid-run and four are queued
 
-    assertThat(count(db, "SELECT count(*) FROM jobs WHERE status = 'generating'"))
+    assertThat(TestPostgres.count(db, "SELECT count(*) FROM jobs WHERE status = 'generating'"))
         .as("nothing is left generating by a stopped node").isZero();
 
     try (TestApp second = TestApp.start(db, config)) {
@@ -45,10 +45,4 @@ class RestartTest {
     }
   }
 
-  private static long count(String db, String sql) throws Exception {
-    try (var c = TestPostgres.connect(db); var s = c.createStatement(); var r = s.executeQuery(sql)) {
-      r.next();
-      return r.getLong(1);
-    }
-  }
 }

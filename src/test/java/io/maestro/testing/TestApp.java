@@ -8,7 +8,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.concurrent.TimeUnit;
 
@@ -75,10 +74,7 @@ public final class TestApp implements AutoCloseable {
   }
 
   public long count(String sql) throws Exception {
-    try (Connection c = TestPostgres.connect(dbUrl); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
-      r.next();
-      return r.getLong(1);
-    }
+    return TestPostgres.count(dbUrl, sql);
   }
 
   public int execute(String sql) throws Exception {

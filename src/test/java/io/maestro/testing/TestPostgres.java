@@ -64,4 +64,12 @@ public final class TestPostgres {
     String database = url.substring(url.lastIndexOf('/') + 1);
     return DriverManager.getConnection(jdbc(database), "postgres", "postgres");
   }
+
+  /** The single number a query returns (a count, a max), read straight from the database. */
+  public static long count(String url, String sql) throws Exception {
+    try (Connection c = connect(url); Statement s = c.createStatement(); java.sql.ResultSet r = s.executeQuery(sql)) {
+      r.next();
+      return r.getLong(1);
+    }
+  }
 }
