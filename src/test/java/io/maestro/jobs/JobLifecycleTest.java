@@ -96,6 +96,19 @@ class JobLifecycleTest {
   }
 
   @Test
+  @DisplayName("a stage that ignores its deadline's interrupt: the dispatcher stops waiting and records reply_timeout")
+  void deafStageBecomesReplyTimeout() throws Exception {
+    app.deployWorkers(ScriptedRenderer::all, 1);
+    // deadline 1.5 s + 5 s reply grace < 9 s of spinning
+    JsonObject job = awaitStatus(create("deaf:9000 stuck", "healthycollege"), "failed");
+    assertThat(job.getString("error_category")).isEqualTo("reply_timeout");
+    assertThat(job.getString("error_message")).contains("did not reply within 6500 ms");
+    // the stuck worker announces itself idle once the stage returns, and takes work again
+    assertThat(awaitStatus(create("after the deaf stage", "healthycollege"), "completed", "failed")
+        .getString("status")).isEqualTo("completed");
+  }
+
+  @Test
   @DisplayName("a worker that is not deployed at all: the dispatch fails as dispatch_no_worker, not silence")
   void noHandler() throws Exception {
     // a worker announces itself and vanishes without saying goodbye (its address has no consumer)

@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A test stage whose behaviour the job's title scripts, so that one worker deployment can inject every fault:
- * "throw …", "empty-error …", "empty-classified …", "hang …", "slow:N …", "fail-brand:<brand> …",
+ * "throw …", "empty-error …", "empty-classified …", "hang …", "deaf:N …" (ignores interrupts), "slow:N …", "fail-brand:<brand> …",
  * "fail-all …". Anything else succeeds at once. It also measures how many stages run at the same time.
  */
 public final class ScriptedRenderer implements JobRenderer {
@@ -50,6 +50,13 @@ public final class ScriptedRenderer implements JobRenderer {
       }
       if (title.startsWith("empty-classified")) {
         throw new MaestroException(FailureCode.STORAGE_ERROR, "   ");
+      }
+      if (title.startsWith("deaf:")) {
+        // ignores its deadline's interrupt (a stage stuck in code that does not check it)
+        long until = System.nanoTime() + Long.parseLong(title.substring(5, title.indexOf(' '))) * 1_000_000L;
+        while (System.nanoTime() < until) {
+          Thread.onSpinWait();
+        }
       }
       if (title.startsWith("hang")) {
         Thread.sleep(120_000);
