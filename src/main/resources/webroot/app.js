@@ -157,7 +157,10 @@
       else if (initial) fragment.append(makeRow(job).el);
       else missing.push(job);
     }
-    if (initial) jobList.append(fragment);
+    if (initial) {
+      jobList.append(fragment);
+      observatory.firstLoadMs = performance.now();
+    }
     // jobs created while the socket was down are the newest: they go on top, newest first
     for (let i = missing.length - 1; i >= 0; i--) upsertJob(missing[i], 'top');
     trimJobs();
