@@ -41,6 +41,11 @@ public final class Auth {
     return jwt;
   }
 
+  /** The user every request is in local mode (no JWT secret). */
+  public String localUser() {
+    return localUser;
+  }
+
   public static String userId(RoutingContext ctx) {
     return ctx.get(USER_ID);
   }

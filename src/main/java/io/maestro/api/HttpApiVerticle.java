@@ -48,6 +48,7 @@ public class HttpApiVerticle extends VerticleBase {
     router.get("/ready").handler(HealthCheckHandler.createWithHealthChecks(readiness()));
 
     new MediaRoutes(MediaStores.local(vertx, config).root()).mount(router);
+    new EventBusBridge(vertx, auth).mount(router);
     router.route().handler(BodyHandler.create(false).setBodyLimit(config.longValue(MaestroConfig.HTTP_BODY_LIMIT)));
     router.route("/jobs*").handler(auth.authenticate()).handler(auth.resolveUser());
     router.route("/api/*").handler(auth.authenticate()).handler(auth.resolveUser());
@@ -59,6 +60,7 @@ public class HttpApiVerticle extends VerticleBase {
     router.get("/api/brands").handler(ctx -> new BrandRepository(pool).list(Auth.userId(ctx))
         .onSuccess(brands -> Responses.json(ctx, 200, new JsonObject().put("brands", brands)))
         .onFailure(ctx::fail));
+    new ObservatoryRoutes(new io.maestro.activity.ActivityLog(vertx, pool), auth).mount(router);
 
     router.route().last().handler(ctx -> ctx.fail(new ApiError(404, "not_found",
         "no route for " + ctx.request().method() + " " + Responses.safe(ctx.request().path()), null)));

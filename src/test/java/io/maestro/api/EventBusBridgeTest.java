@@ -1,0 +1,141 @@
+package io.maestro.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.maestro.bus.Addresses;
+import io.maestro.testing.BridgeSocket;
+import io.maestro.testing.Eventually;
+import io.maestro.testing.TestApp;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Event-bus bridge: a browser hears only its own user's maestro.updates.<user>.* and nothing without a token")
+class EventBusBridgeTest {
+  private static final String SECRET = "bridge-test-secret-long-enough-for-hs256";
+  private static TestApp app;
+  private static JWTAuth issuer;
+  private static final AtomicInteger seq = new AtomicInteger();
+
+  @BeforeAll
+  static void start() {
+    app = TestApp.start(new JsonObject().put("auth.jwtSecret", SECRET).put("jobs.workerInstances", 0));
+    issuer = JWTAuth.create(app.vertx, new JWTAuthOptions()
+        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(SECRET)));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    app.close();
+  }
+
+  private static String token(String user) {
+    return issuer.generateToken(new JsonObject().put("sub", user), new JWTOptions().setExpiresInMinutes(10));
+  }
+
+  /** Registration has no acknowledgement, so keep publishing until the socket hears one of them. */
+  private static JsonObject publishUntilHeard(BridgeSocket socket, String address) throws Exception {
+    return Eventually.await("a message on " + address, Duration.ofSeconds(20), () -> {
+      app.vertx.eventBus().publish(address, new JsonObject().put("n", seq.incrementAndGet()));
+      Thread.sleep(50);
+      return socket.received(address).isEmpty() ? null : socket.received(address).get(0);
+    }, f -> f != null);
+  }
+
+  @Test
+  @DisplayName("a socket registering its own jobs and activity addresses with its token in the headers receives them")
+  void ownUpdatesArrive() throws Exception {
+    try (BridgeSocket alice = BridgeSocket.open(app.vertx, app.port, null)) {
+      alice.register(Addresses.jobUpdates("alice"), token("alice"));
+      alice.register(Addresses.activityUpdates("alice"), token("alice"));
+      assertThat(publishUntilHeard(alice, Addresses.jobUpdates("alice")).getJsonObject("body").getInteger("n"))
+          .isPositive();
+      assertThat(publishUntilHeard(alice, Addresses.activityUpdates("alice")).getJsonObject("body").getInteger("n"))
+          .isPositive();
+      assertThat(alice.errors()).isEmpty();
+    }
+  }
+
+  @Test
+  @DisplayName("the token may instead come as ?token= on the SockJS URL")
+  void tokenInQuery() throws Exception {
+    try (BridgeSocket alice = BridgeSocket.open(app.vertx, app.port, "token=" + token("alice"))) {
+      alice.register(Addresses.jobUpdates("alice"), null);
+      publishUntilHeard(alice, Addresses.jobUpdates("alice"));
+      assertThat(alice.errors()).isEmpty();
+    }
+  }
+
+  @Test
+  @DisplayName("a second user's register of the first user's address is refused and that socket never receives it")
+  void otherUsersAddressIsRefused() throws Exception {
+    try (BridgeSocket alice = BridgeSocket.open(app.vertx, app.port, null);
+        BridgeSocket bob = BridgeSocket.open(app.vertx, app.port, null)) {
+      alice.register(Addresses.jobUpdates("alice"), token("alice"));
+      bob.register(Addresses.jobUpdates("alice"), token("bob"));
+      JsonObject refusal = bob.awaitFrame("bob's refusal", f -> "err".equals(f.getString("type")));
+      assertThat(refusal.getString("body")).isEqualTo("rejected");
+      // a dotted suffix would name another user ("alice.x"), so even bob's own prefix with two segments is refused
+      bob.register(Addresses.BROWSER_PREFIX + "bob.x.jobs", token("bob"));
+      Eventually.await("bob's second refusal", Duration.ofSeconds(20), () -> bob.errors().size(), n -> n >= 2);
+      publishUntilHeard(alice, Addresses.jobUpdates("alice"));
+      // bob's own address is a marker: once it arrives, alice's earlier messages would have arrived too
+      bob.register(Addresses.jobUpdates("bob"), token("bob"));
+      publishUntilHeard(bob, Addresses.jobUpdates("bob"));
+      publishUntilHeard(alice, Addresses.jobUpdates("alice"));
+      Thread.sleep(200);
+      assertThat(bob.received(Addresses.jobUpdates("alice"))).isEmpty();
+      assertThat(bob.received(Addresses.BROWSER_PREFIX + "bob.x.jobs")).isEmpty();
+    }
+  }
+
+  @Test
+  @DisplayName("a socket without a token, or with a forged one, is refused every register and receives nothing")
+  void unauthenticatedReceivesNothing() throws Exception {
+    String forged = JWTAuth.create(app.vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions()
+        .setAlgorithm("HS256").setBuffer("another-secret-another-secret-another")))
+        .generateToken(new JsonObject().put("sub", "alice"), new JWTOptions());
+    try (BridgeSocket alice = BridgeSocket.open(app.vertx, app.port, null);
+        BridgeSocket anonymous = BridgeSocket.open(app.vertx, app.port, null);
+        BridgeSocket forger = BridgeSocket.open(app.vertx, app.port, "token=" + forged)) {
+      anonymous.register(Addresses.jobUpdates("alice"), null);
+      forger.register(Addresses.jobUpdates("alice"), forged);
+      Eventually.await("refusals", Duration.ofSeconds(20),
+          () -> anonymous.errors().size() + forger.errors().size(), n -> n >= 2);
+      alice.register(Addresses.jobUpdates("alice"), token("alice"));
+      publishUntilHeard(alice, Addresses.jobUpdates("alice"));
+      publishUntilHeard(alice, Addresses.jobUpdates("alice"));
+      Thread.sleep(300);
+      assertThat(anonymous.frames).allMatch(f -> "err".equals(f.getString("type")));
+      assertThat(forger.frames).allMatch(f -> "err".equals(f.getString("type")));
+      assertThat(anonymous.received(Addresses.jobUpdates("alice"))).isEmpty();
+    }
+  }
+
+  @Test
+  @DisplayName("nothing is accepted inbound: a send or publish from a browser is refused")
+  void nothingInbound() throws Exception {
+    AtomicInteger delivered = new AtomicInteger();
+    var consumer = app.vertx.eventBus().consumer(Addresses.jobUpdates("alice"), m -> delivered.incrementAndGet());
+    consumer.completion().await();
+    try (BridgeSocket alice = BridgeSocket.open(app.vertx, app.port, "token=" + token("alice"))) {
+      alice.write(new JsonObject().put("type", "publish").put("address", Addresses.jobUpdates("alice"))
+          .put("body", new JsonObject()));
+      alice.write(new JsonObject().put("type", "send").put("address", Addresses.HEALER_RUN)
+          .put("body", new JsonObject()).put("replyAddress", "r1"));
+      Eventually.await("two refusals", Duration.ofSeconds(20), () -> alice.errors().size(), n -> n >= 2);
+      assertThat(alice.errors()).allMatch(f -> "rejected".equals(f.getString("body")));
+      assertThat(delivered).hasValue(0);
+    } finally {
+      consumer.unregister().await();
+    }
+  }
+}
