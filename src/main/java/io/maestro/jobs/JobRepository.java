@@ -147,6 +147,12 @@ public final class JobRepository {
         .map(rows -> JobJson.from(rows.iterator().next()));
   }
 
+  /** The user's pending and generating jobs (the per-user queue limit). */
+  public Future<Integer> queuedCount(String userId) {
+    return pool.preparedQuery("SELECT count(*) FROM jobs WHERE user_id = $1 AND status IN ('pending', 'generating')")
+        .execute(Tuple.of(userId)).map(rows -> rows.iterator().next().getLong(0).intValue());
+  }
+
   public Future<Optional<JsonObject>> find(String userId, String jobId) {
     return pool.preparedQuery("SELECT * FROM jobs WHERE user_id = $1 AND job_id = $2")
         .execute(Tuple.of(userId, jobId)).map(JobRepository::first);
