@@ -71,6 +71,7 @@ final class MaestroRoutes {
 
   /** {@code ?scope=posts} pauses or resumes only posts (posts_paused); the default is all of Maestro (is_paused). */
   private void pause(RoutingContext ctx, boolean paused) {
+    JsonInput.of(ctx, true, Set.of()); // no body fields: malformed JSON or an unknown field is refused, not ignored
     boolean posts = "posts".equals(Query.oneOf(ctx, "scope", Set.of("all", "posts")));
     String key = posts ? BurstRepository.POSTS_PAUSED : BurstRepository.PAUSED;
     String what = posts ? "Posts" : "Maestro";
