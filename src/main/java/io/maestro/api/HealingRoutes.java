@@ -109,11 +109,42 @@ final class HealingRoutes {
     JsonInput.of(ctx, true, Set.of()); // no body fields: an unexpected one is a 422, not silently ignored
     vertx.eventBus().<JsonObject>request(Addresses.HEALER_RUN, new JsonObject().put("trigger", "api"),
             new DeliveryOptions().setSendTimeout(CYCLE_REPLY_TIMEOUT_MS))
-        .onSuccess(reply -> Responses.json(ctx, 200, reply.body()))
-        .onFailure(e -> ctx.fail(e instanceof ReplyException r && r.failureType() == ReplyFailure.NO_HANDLERS
+        .compose(reply -> ownView(Auth.userId(ctx), reply.body()))
+        .onSuccess(report -> Responses.json(ctx, 200, report))
+        .onFailure(e -> ctx.fail(e instanceof ApiError ? e : e instanceof ReplyException r
+            && r.failureType() == ReplyFailure.NO_HANDLERS
             ? new ApiError(503, "unavailable", "the healer is not running on this node", null)
             : new ApiError(503, "unavailable", "the healing cycle did not complete: " + e.getMessage(), null)));
   }
+
+  /**
+   * The cycle is node-wide (it heals every user's jobs), so its report is cut down to the caller's own jobs: the
+   * counts stay (numbers only), the per-job lists keep only jobs the caller owns.
+   */
+  private Future<JsonObject> ownView(String userId, JsonObject report) {
+    java.util.List<String> ids = new java.util.ArrayList<>();
+    for (String list : REPORT_LISTS) {
+      report.getJsonArray(list, new io.vertx.core.json.JsonArray())
+          .forEach(item -> ids.add(((JsonObject) item).getString("job_id")));
+    }
+    return jobs.owned(userId, ids.toArray(String[]::new)).map(owned -> {
+      JsonObject view = report.copy();
+      for (String list : REPORT_LISTS) {
+        io.vertx.core.json.JsonArray mine = new io.vertx.core.json.JsonArray();
+        report.getJsonArray(list, new io.vertx.core.json.JsonArray())
+            .forEach(item -> {
+              if (owned.contains(((JsonObject) item).getString("job_id"))) {
+                mine.add(item);
+              }
+            });
+        view.put(list, mine);
+      }
+      return view;
+    });
+  }
+
+  private static final java.util.List<String> REPORT_LISTS = java.util.List.of("rescued", "queued_too_long",
+      "retried", "waiting_reset", "permanent");
 
   private void retry(RoutingContext ctx) {
     String userId = Auth.userId(ctx);

@@ -32,16 +32,18 @@ final class JobRoutes {
   private final JobRepository jobs;
   private final BrandRepository brands;
   private final int maxRetries;
+  private final Limits limits;
 
   JobRoutes(Vertx vertx, JobRepository jobs, BrandRepository brands, MaestroConfig config) {
     this.vertx = vertx;
     this.jobs = jobs;
     this.brands = brands;
     this.maxRetries = config.integer(MaestroConfig.MAX_RETRIES);
+    this.limits = new Limits(config);
   }
 
   void mount(Router router) {
-    router.post("/jobs/create").handler(this::create);
+    router.post("/jobs/create").handler(limits.rateLimit()).handler(this::create);
     router.get("/jobs").handler(this::list);
     router.get("/jobs/").handler(this::list);
     router.get("/jobs/:job_id").handler(ctx -> withJob(ctx, job -> JobJson.publicView(job)));
@@ -66,7 +68,7 @@ final class JobRoutes {
         in.strings("platforms", false, 10, 50), in.bool("fixed_title", false), in.string("caption", false, 5000),
         in.strings("slide_texts", false, 20, 1000), null, maxRetries);
     String userId = Auth.userId(ctx);
-    brands.activeIds(userId)
+    limits.checkQueue(jobs, userId).compose(ok -> brands.activeIds(userId))
         .compose(known -> {
           List<String> unknown = new ArrayList<>();
           spec.brands().forEach(b -> {

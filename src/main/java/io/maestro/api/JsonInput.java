@@ -141,6 +141,13 @@ public final class JsonInput {
       if (c < 0x20 && c != '\n' && c != '\t' && c != '\r' || c == 0x7f) {
         throw ApiError.invalid(field, "contains a control character (U+" + String.format("%04X", (int) c) + ")");
       }
+      // JSON's \uD800-style escapes can smuggle half a surrogate pair; it has no UTF-8 form and would be stored
+      // as '?', so it is refused rather than silently changed
+      if (Character.isHighSurrogate(c) && (i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1)))
+          || Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(s.charAt(i - 1)))) {
+        throw ApiError.invalid(field, "contains an unpaired UTF-16 surrogate (U+" + String.format("%04X", (int) c)
+            + ")");
+      }
     }
   }
 }

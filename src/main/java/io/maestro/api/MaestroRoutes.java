@@ -39,6 +39,7 @@ final class MaestroRoutes {
   private final BrandRepository brands;
   private final ActivityLog activity;
   private final MaestroConfig config;
+  private final Limits limits;
   private final Instant startedAt = Instant.now();
 
   MaestroRoutes(Vertx vertx, io.vertx.sqlclient.Pool pool, MaestroConfig config) {
@@ -49,13 +50,14 @@ final class MaestroRoutes {
     this.brands = new BrandRepository(pool);
     this.activity = new ActivityLog(vertx, pool);
     this.config = config;
+    this.limits = new Limits(config);
   }
 
   void mount(Router router) {
     router.get("/api/maestro/status").handler(this::status);
     router.post("/api/maestro/pause").handler(ctx -> pause(ctx, true));
     router.post("/api/maestro/resume").handler(ctx -> pause(ctx, false));
-    router.post("/api/maestro/trigger-burst").handler(this::triggerBurst);
+    router.post("/api/maestro/trigger-burst").handler(limits.rateLimit()).handler(this::triggerBurst);
     router.get("/api/maestro/proposals").handler(this::proposals);
     router.delete("/api/maestro/proposals/clear").handler(this::clear);
     router.get("/api/maestro/proposals/:id").handler(this::proposal);
@@ -69,6 +71,7 @@ final class MaestroRoutes {
 
   /** {@code ?scope=posts} pauses or resumes only posts (posts_paused); the default is all of Maestro (is_paused). */
   private void pause(RoutingContext ctx, boolean paused) {
+    JsonInput.of(ctx, true, Set.of()); // no body fields: malformed JSON or an unknown field is refused, not ignored
     boolean posts = "posts".equals(Query.oneOf(ctx, "scope", Set.of("all", "posts")));
     String key = posts ? BurstRepository.POSTS_PAUSED : BurstRepository.PAUSED;
     String what = posts ? "Posts" : "Maestro";
@@ -86,6 +89,7 @@ final class MaestroRoutes {
     boolean test = in.bool("test_mode", false);
     int posts = in.integer("posts", 0, 0, 200);
     int reels = in.integer("reels", 0, 0, 200);
+    limits.checkBurstSize(posts, reels);
     JsonArray brandIds = in.strings("brands", false, 50, 64);
     JsonObject request = new JsonObject().put("user_id", Auth.userId(ctx)).put("force", force).put("test_mode", test)
         .put("posts", posts).put("reels", reels).put("brands", brandIds).put("source", "api");

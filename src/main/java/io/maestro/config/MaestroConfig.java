@@ -144,6 +144,17 @@ public final class MaestroConfig {
   public static final ConfigKey SUPABASE_BUCKET = ConfigKey.string("supabase.bucket", "SUPABASE_BUCKET", "media",
       "Supabase Storage bucket (public) that media is uploaded to.");
 
+  public static final ConfigKey LIMITS_PER_MINUTE = ConfigKey.integer("limits.requestsPerMinute",
+      "MAESTRO_LIMITS_REQUESTS_PER_MINUTE", 120, 1, 1_000_000, "Per-user refill rate of POST /jobs/create and of "
+      + "POST /api/maestro/trigger-burst (each its own token bucket, held per node); past it: 429 with Retry-After.");
+  public static final ConfigKey LIMITS_BURST = ConfigKey.integer("limits.requestBurst", "MAESTRO_LIMITS_REQUEST_BURST",
+      60, 1, 1_000_000, "Requests a user may make at once on each rate-limited route before the per-minute rate applies.");
+  public static final ConfigKey LIMITS_MAX_BURST_SIZE = ConfigKey.integer("limits.maxBurstSize",
+      "MAESTRO_LIMITS_MAX_BURST_SIZE", 100, 1, 10_000, "Largest posts + reels one trigger-burst request may ask for (422).");
+  public static final ConfigKey LIMITS_MAX_QUEUED = ConfigKey.integer("limits.maxQueuedJobs",
+      "MAESTRO_LIMITS_MAX_QUEUED_JOBS", 1000, 1, 1_000_000, "Most pending + generating jobs one user may have; "
+      + "POST /jobs/create past it gets 429 and writes nothing.");
+
   public static final List<ConfigKey> ALL = List.of(HTTP_HOST, HTTP_PORT, HTTP_BODY_LIMIT, JWT_SECRET, LOCAL_USER,
       DB_URL, DB_POOL_SIZE, DB_CONNECT_TIMEOUT, DATA_DIR, EMBEDDED_PORT, NODE_ID, WORKER_INSTANCES, POLL_INTERVAL,
       LEASE, JOB_DEADLINE, MAX_RETRIES, MAX_ATTEMPTS, SHUTDOWN_GRACE, CLUSTER_NAME, CLUSTER_MEMBERS, CLUSTER_HOST, CLUSTER_PORT,
@@ -154,7 +165,7 @@ public final class MaestroConfig {
       BURST_REELS_PER_BRAND, BURST_POSTS_PER_BRAND, BURST_CHECK_INTERVAL, BURST_LOCK_TTL,
       FFMPEG_PATH, MUSIC_PATH, DEAPI_API_KEY, DEAPI_BASE_URL, DEAPI_MODEL, DEAPI_POLL_INTERVAL, DEAPI_DEADLINE,
       DEAPI_PER_MINUTE, DEAPI_PER_DAY, STORAGE_PROVIDER, STORAGE_LOCAL_DIR, STORAGE_PUBLIC_BASE_URL, SUPABASE_URL,
-      SUPABASE_SERVICE_KEY, SUPABASE_BUCKET);
+      SUPABASE_SERVICE_KEY, SUPABASE_BUCKET, LIMITS_PER_MINUTE, LIMITS_BURST, LIMITS_MAX_BURST_SIZE, LIMITS_MAX_QUEUED);
 
   private final Map<String, Object> values;
 

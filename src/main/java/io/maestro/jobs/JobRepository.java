@@ -147,6 +147,25 @@ public final class JobRepository {
         .map(rows -> JobJson.from(rows.iterator().next()));
   }
 
+  /** Which of {@code jobIds} belong to the user. */
+  public Future<java.util.Set<String>> owned(String userId, String[] jobIds) {
+    if (jobIds.length == 0) {
+      return Future.succeededFuture(java.util.Set.of());
+    }
+    return pool.preparedQuery("SELECT job_id FROM jobs WHERE user_id = $1 AND job_id = ANY($2)")
+        .execute(Tuple.of(userId).addArrayOfString(jobIds)).map(rows -> {
+          java.util.Set<String> ids = new java.util.HashSet<>();
+          rows.forEach(row -> ids.add(row.getString(0)));
+          return ids;
+        });
+  }
+
+  /** The user's pending and generating jobs (the per-user queue limit). */
+  public Future<Integer> queuedCount(String userId) {
+    return pool.preparedQuery("SELECT count(*) FROM jobs WHERE user_id = $1 AND status IN ('pending', 'generating')")
+        .execute(Tuple.of(userId)).map(rows -> rows.iterator().next().getLong(0).intValue());
+  }
+
   public Future<Optional<JsonObject>> find(String userId, String jobId) {
     return pool.preparedQuery("SELECT * FROM jobs WHERE user_id = $1 AND job_id = $2")
         .execute(Tuple.of(userId, jobId)).map(JobRepository::first);

@@ -40,10 +40,20 @@ final class MediaWork {
 
   /** Stores one file of this job and brand; returns its public URL. */
   String put(JobContext context, String brand, String fileName, byte[] data) {
+    // Media URLs are public (img/video tags send no token), so the key carries 128 random bits: user and job ids
+    // are guessable, the URL is not — a capability URL, like an unlisted object in a public Supabase bucket.
     String key = MediaKeys.of(context.userId(), context.jobId(), brand,
-        "a" + context.job().getInteger("attempt", 0) + "-" + fileName);
+        "a" + context.job().getInteger("attempt", 0) + "-" + unguessable() + "-" + fileName);
     return await(() -> store.put(key, Buffer.buffer(data), MediaKeys.contentType(fileName)), context,
         "storing " + key + " in the " + store.name() + " media store", FailureCode.STORAGE_ERROR);
+  }
+
+  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+  private static String unguessable() {
+    byte[] bytes = new byte[16];
+    RANDOM.nextBytes(bytes);
+    return java.util.HexFormat.of().formatHex(bytes);
   }
 
   /** Waits on a future from this worker thread, at most for the job's remaining time. */
