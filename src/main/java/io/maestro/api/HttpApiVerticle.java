@@ -46,6 +46,7 @@ public class HttpApiVerticle extends VerticleBase {
     router.route().handler(LoggerHandler.create(LoggerFormat.TINY));
     router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(liveness()));
     router.get("/ready").handler(HealthCheckHandler.createWithHealthChecks(readiness()));
+    new OpsRoutes(vertx, config).mount(router);
 
     new MediaRoutes(MediaStores.local(vertx, config).root()).mount(router);
     router.route().handler(BodyHandler.create(false).setBodyLimit(config.longValue(MaestroConfig.HTTP_BODY_LIMIT)));

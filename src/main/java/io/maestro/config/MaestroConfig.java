@@ -144,6 +144,11 @@ public final class MaestroConfig {
   public static final ConfigKey SUPABASE_BUCKET = ConfigKey.string("supabase.bucket", "SUPABASE_BUCKET", "media",
       "Supabase Storage bucket (public) that media is uploaded to.");
 
+  public static final ConfigKey METRICS_TOKEN = ConfigKey.secret("metrics.token", "MAESTRO_METRICS_TOKEN",
+      "Bearer token GET /metrics requires. Empty = /metrics is open: keep it off the public internet.");
+  public static final ConfigKey METRICS_REFRESH = ConfigKey.longValue("metrics.refreshMs", "MAESTRO_METRICS_REFRESH_MS",
+      5_000L, 100, 3_600_000L, "How often the job, queue and deAPI budget gauges are re-read from the database.");
+
   public static final List<ConfigKey> ALL = List.of(HTTP_HOST, HTTP_PORT, HTTP_BODY_LIMIT, JWT_SECRET, LOCAL_USER,
       DB_URL, DB_POOL_SIZE, DB_CONNECT_TIMEOUT, DATA_DIR, EMBEDDED_PORT, NODE_ID, WORKER_INSTANCES, POLL_INTERVAL,
       LEASE, JOB_DEADLINE, MAX_RETRIES, MAX_ATTEMPTS, SHUTDOWN_GRACE, CLUSTER_NAME, CLUSTER_MEMBERS, CLUSTER_HOST, CLUSTER_PORT,
@@ -154,7 +159,7 @@ public final class MaestroConfig {
       BURST_REELS_PER_BRAND, BURST_POSTS_PER_BRAND, BURST_CHECK_INTERVAL, BURST_LOCK_TTL,
       FFMPEG_PATH, MUSIC_PATH, DEAPI_API_KEY, DEAPI_BASE_URL, DEAPI_MODEL, DEAPI_POLL_INTERVAL, DEAPI_DEADLINE,
       DEAPI_PER_MINUTE, DEAPI_PER_DAY, STORAGE_PROVIDER, STORAGE_LOCAL_DIR, STORAGE_PUBLIC_BASE_URL, SUPABASE_URL,
-      SUPABASE_SERVICE_KEY, SUPABASE_BUCKET);
+      SUPABASE_SERVICE_KEY, SUPABASE_BUCKET, METRICS_TOKEN, METRICS_REFRESH);
 
   private final Map<String, Object> values;
 
