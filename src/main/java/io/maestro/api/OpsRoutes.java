@@ -4,21 +4,28 @@ import io.maestro.config.MaestroConfig;
 import io.maestro.metrics.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.micrometer.PrometheusScrapingHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
 /**
- * Operator endpoints outside the user API: {@code GET /metrics} (Prometheus text format). Without
+ * Operator endpoints outside the user API: {@code GET /openapi.json} (the API description) and
+ * {@code GET /metrics} (Prometheus text format). Without
  * {@code metrics.token} the scrape is open, like /health, and must stay on a private network; with it the scraper
  * sends {@code Authorization: Bearer <token>}.
  */
 final class OpsRoutes {
   private final Vertx vertx;
+  static final String OPENAPI = "openapi.json";
   private final String token;
+  private final Buffer openApi = openApi();
 
   OpsRoutes(Vertx vertx, MaestroConfig config) {
     this.vertx = vertx;
@@ -38,6 +45,20 @@ final class OpsRoutes {
       }
       scrape.handle(ctx);
     });
+    router.get("/openapi.json").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json; charset=utf-8")
+        .end(openApi));
+  }
+
+  /** The one copy of the API description, kept in the repository as src/main/resources/openapi.json. */
+  private static Buffer openApi() {
+    try (InputStream in = OpsRoutes.class.getResourceAsStream("/" + OPENAPI)) {
+      if (in == null) {
+        throw new IllegalStateException(OPENAPI + " is missing from the classpath");
+      }
+      return Buffer.buffer(in.readAllBytes());
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not read " + OPENAPI, e);
+    }
   }
 
   private boolean authorized(String header) {
