@@ -171,6 +171,9 @@ public class DispatcherVerticle extends VerticleBase {
     busyWorkers.put(worker, running);
     runningByPk.put(running.pk, running);
     publishUpdate(job);
+    try (JobMdc mdc = JobMdc.of(running.jobId, running.attempt)) {
+      LOG.debug("Dispatched {} attempt {} to {}", running.jobId, running.attempt, worker);
+    }
     DeliveryOptions options = new DeliveryOptions().setLocalOnly(true).setSendTimeout(deadlineMs + REPLY_GRACE_MS);
     vertx.eventBus().<JsonObject>request(worker, job.copy().put("deadline_ms", deadlineMs), options)
         .onComplete(reply -> {
@@ -196,7 +199,9 @@ public class DispatcherVerticle extends VerticleBase {
       Metrics.dispatchLatency(metrics, running.variant).record(Duration.between(due, claimed).isNegative()
           ? Duration.ZERO : Duration.between(due, claimed));
     } catch (RuntimeException e) {
-      LOG.debug("No dispatch latency for {}: {}", running.jobId, e.getMessage());
+      try (JobMdc mdc = JobMdc.of(running.jobId, running.attempt)) {
+        LOG.debug("No dispatch latency for {}: {}", running.jobId, e.getMessage());
+      }
     }
   }
 
@@ -234,11 +239,18 @@ public class DispatcherVerticle extends VerticleBase {
     Failure failure = error == null
         ? FailureClassifier.of(FailureCode.INTERNAL_ERROR, "worker reported a failed job without an error")
         : Failure.fromJson(error);
-    jobs.fail(running.pk(), running.attempt(), nodeId, step, outputs, failure).onSuccess(job -> job.ifPresentOrElse(this::finished, () -> LOG.info(
-            "Discarded the result of {} attempt {}: the job was cancelled, deleted or rescued meanwhile",
-            running.jobId(), running.attempt())))
-        .onFailure(e -> LOG.error("Could not record the outcome of {} attempt {}; its lease will expire and it "
-            + "will be rescued: {}", running.jobId(), running.attempt(), e.getMessage()));
+    jobs.fail(running.pk(), running.attempt(), nodeId, step, outputs, failure).onSuccess(job -> job.ifPresentOrElse(this::finished, () -> {
+          try (JobMdc mdc = JobMdc.of(running.jobId(), running.attempt())) {
+            LOG.info("Discarded the result of {} attempt {}: the job was cancelled, deleted or rescued meanwhile",
+                running.jobId(), running.attempt());
+          }
+        }))
+        .onFailure(e -> {
+          try (JobMdc mdc = JobMdc.of(running.jobId(), running.attempt())) {
+            LOG.error("Could not record the outcome of {} attempt {}; its lease will expire and it will be rescued: {}",
+                running.jobId(), running.attempt(), e.getMessage());
+          }
+        });
   }
 
   /**
@@ -295,7 +307,11 @@ public class DispatcherVerticle extends VerticleBase {
     JsonObject outputs = running.unpersistedOutputs;
     running.unpersistedOutputs = new JsonObject();
     jobs.progress(running.pk, running.attempt, nodeId, body.getString("step"), body.getInteger("percent"), outputs)
-        .onFailure(e -> LOG.debug("Progress of {} not recorded: {}", running.jobId, e.getMessage()));
+        .onFailure(e -> {
+          try (JobMdc mdc = JobMdc.of(running.jobId, running.attempt)) {
+            LOG.debug("Progress of {} not recorded: {}", running.jobId, e.getMessage());
+          }
+        });
   }
 
   private void heartbeat() {
@@ -316,8 +332,10 @@ public class DispatcherVerticle extends VerticleBase {
 
   private void rescued(List<JsonObject> rescuedJobs) {
     for (JsonObject job : rescuedJobs) {
-      LOG.warn("Rescued {} (attempt {}): {}", job.getString("job_id"), job.getInteger("attempt"),
-          job.getString("error_message"));
+      try (JobMdc mdc = JobMdc.of(job.getString("job_id"), job.getInteger("attempt"))) {
+        LOG.warn("Rescued {} (attempt {}): {}", job.getString("job_id"), job.getInteger("attempt"),
+            job.getString("error_message"));
+      }
       if ("failed".equals(job.getString("status"))) {
         finished(job);
       } else {
