@@ -3,12 +3,14 @@ package io.maestro;
 import io.maestro.cluster.ClusterSetup;
 import io.maestro.config.ConfigLoader;
 import io.maestro.config.MaestroConfig;
+import io.maestro.metrics.Metrics;
 import io.vertx.core.Deployable;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.launcher.application.HookContext;
 import io.vertx.launcher.application.VertxApplicationHooks;
+import io.vertx.micrometer.MicrometerMetricsFactory;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +32,8 @@ final class LauncherHooks implements VertxApplicationHooks {
 
   @Override
   public VertxBuilder createVertxBuilder(VertxOptions options) {
-    VertxBuilder builder = Vertx.builder();
+    options.setMetricsOptions(Metrics.options());
+    VertxBuilder builder = Vertx.builder().withMetrics(new MicrometerMetricsFactory());
     if (clustered) {
       MaestroConfig config;
       try {
@@ -46,6 +49,11 @@ final class LauncherHooks implements VertxApplicationHooks {
           config.string(MaestroConfig.CLUSTER_MEMBERS));
     }
     return builder.with(options);
+  }
+
+  @Override
+  public void afterVertxStarted(HookContext context) {
+    Metrics.attach(context.vertx(), context.vertxOptions().getMetricsOptions());
   }
 
   @Override

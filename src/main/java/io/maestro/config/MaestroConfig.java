@@ -154,6 +154,10 @@ public final class MaestroConfig {
   public static final ConfigKey LIMITS_MAX_QUEUED = ConfigKey.integer("limits.maxQueuedJobs",
       "MAESTRO_LIMITS_MAX_QUEUED_JOBS", 1000, 1, 1_000_000, "Most pending + generating jobs one user may have; "
       + "POST /jobs/create past it gets 429 and writes nothing.");
+  public static final ConfigKey METRICS_TOKEN = ConfigKey.secret("metrics.token", "MAESTRO_METRICS_TOKEN",
+      "Bearer token GET /metrics requires. Empty = /metrics is open: keep it off the public internet.");
+  public static final ConfigKey METRICS_REFRESH = ConfigKey.longValue("metrics.refreshMs", "MAESTRO_METRICS_REFRESH_MS",
+      5_000L, 100, 3_600_000L, "How often the job, queue and deAPI budget gauges are re-read from the database.");
 
   public static final List<ConfigKey> ALL = List.of(HTTP_HOST, HTTP_PORT, HTTP_BODY_LIMIT, JWT_SECRET, LOCAL_USER,
       DB_URL, DB_POOL_SIZE, DB_CONNECT_TIMEOUT, DATA_DIR, EMBEDDED_PORT, NODE_ID, WORKER_INSTANCES, POLL_INTERVAL,
@@ -165,7 +169,8 @@ public final class MaestroConfig {
       BURST_REELS_PER_BRAND, BURST_POSTS_PER_BRAND, BURST_CHECK_INTERVAL, BURST_LOCK_TTL,
       FFMPEG_PATH, MUSIC_PATH, DEAPI_API_KEY, DEAPI_BASE_URL, DEAPI_MODEL, DEAPI_POLL_INTERVAL, DEAPI_DEADLINE,
       DEAPI_PER_MINUTE, DEAPI_PER_DAY, STORAGE_PROVIDER, STORAGE_LOCAL_DIR, STORAGE_PUBLIC_BASE_URL, SUPABASE_URL,
-      SUPABASE_SERVICE_KEY, SUPABASE_BUCKET, LIMITS_PER_MINUTE, LIMITS_BURST, LIMITS_MAX_BURST_SIZE, LIMITS_MAX_QUEUED);
+      SUPABASE_SERVICE_KEY, SUPABASE_BUCKET, LIMITS_PER_MINUTE, LIMITS_BURST, LIMITS_MAX_BURST_SIZE, LIMITS_MAX_QUEUED,
+      METRICS_TOKEN, METRICS_REFRESH);
 
   private final Map<String, Object> values;
 

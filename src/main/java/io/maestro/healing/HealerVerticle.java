@@ -11,6 +11,8 @@ import io.maestro.health.Readiness;
 import io.maestro.jobs.DispatcherVerticle;
 import io.maestro.jobs.JobJson;
 import io.maestro.jobs.JobRepository;
+import io.maestro.metrics.Metrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -22,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +47,7 @@ public class HealerVerticle extends VerticleBase {
   private static final int FAILURE_WINDOW_HOURS = 24;
 
   private Pool pool;
+  private MeterRegistry metrics;
   private ActivityLog activity;
   private RetryPolicy policy;
   private long startBudgetMs;
@@ -57,6 +61,7 @@ public class HealerVerticle extends VerticleBase {
   public Future<?> start() {
     MaestroConfig config = MaestroConfig.from(config());
     pool = Database.pool(vertx, config().getString(Database.RUNTIME_URL), config);
+    metrics = Metrics.registry(vertx);
     activity = new ActivityLog(vertx, pool);
     maxAttempts = config.integer(MaestroConfig.MAX_ATTEMPTS);
     startBudgetMs = config.longValue(MaestroConfig.START_BUDGET);
@@ -95,6 +100,16 @@ public class HealerVerticle extends VerticleBase {
 
   private Future<JsonObject> cycle(String trigger) {
     long startedNanos = System.nanoTime();
+    return attemptCycle(trigger, startedNanos).andThen(done -> {
+      String outcome = done.failed() ? "failed" : done.result().getString("status");
+      Metrics.healerCycles(metrics, outcome).increment();
+      if (!"skipped".equals(outcome)) {
+        Metrics.healerCycleDuration(metrics).record(System.nanoTime() - startedNanos, TimeUnit.NANOSECONDS);
+      }
+    });
+  }
+
+  private Future<JsonObject> attemptCycle(String trigger, long startedNanos) {
     Cycle c = new Cycle();
     return pool.withTransaction(conn -> {
       HealingRepository repo = new HealingRepository(conn);
@@ -179,6 +194,7 @@ public class HealerVerticle extends VerticleBase {
       requeued = true;
       publishUpdate(job);
       boolean waits = "waiting_reset".equals(job.getString("healing_state"));
+      Metrics.healerRetries(metrics, job.getString("healed_category"), waits ? "wait_reset" : "backoff").increment();
       entries.add(new Entry(job.getString("user_id"), AGENT, waits ? "Waiting for limit reset" : "Retry scheduled",
           job.getString("job_id") + " — " + job.getString("healed_reason"), waits ? "⏳" : "🔁", Level.INFO));
     }

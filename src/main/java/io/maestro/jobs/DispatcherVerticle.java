@@ -6,6 +6,8 @@ import io.maestro.db.Database;
 import io.maestro.failure.Failure;
 import io.maestro.failure.FailureClassifier;
 import io.maestro.failure.FailureCode;
+import io.maestro.metrics.Metrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -14,6 +16,8 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -22,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +48,7 @@ public class DispatcherVerticle extends VerticleBase {
   private final Map<String, Running> busyWorkers = new HashMap<>();
   private final Set<String> unresponsiveWorkers = new HashSet<>();
   private JobRepository jobs;
+  private MeterRegistry metrics;
   private String nodeId;
   private long leaseMs;
   private long deadlineMs;
@@ -64,15 +70,17 @@ public class DispatcherVerticle extends VerticleBase {
     final int attempt;
     final String jobId;
     final String userId;
+    final String variant;
     final long startedNanos = System.nanoTime();
     long lastPersistNanos = startedNanos;
     JsonObject unpersistedOutputs = new JsonObject();
 
-    Running(long pk, int attempt, String jobId, String userId) {
+    Running(long pk, int attempt, String jobId, String userId, String variant) {
       this.pk = pk;
       this.attempt = attempt;
       this.jobId = jobId;
       this.userId = userId;
+      this.variant = variant == null ? "unknown" : variant;
     }
 
     long pk() {
@@ -93,6 +101,7 @@ public class DispatcherVerticle extends VerticleBase {
     MaestroConfig config = MaestroConfig.from(config());
     Pool pool = Database.pool(vertx, config().getString(Database.RUNTIME_URL), config);
     jobs = new JobRepository(pool);
+    metrics = Metrics.registry(vertx);
     nodeId = config().getString(RUNTIME_NODE_ID, "node");
     leaseMs = config.longValue(MaestroConfig.LEASE);
     deadlineMs = config.longValue(MaestroConfig.JOB_DEADLINE);
@@ -157,10 +166,14 @@ public class DispatcherVerticle extends VerticleBase {
     String worker = idleWorkers.iterator().next();
     idleWorkers.remove(worker);
     Running running = new Running(job.getLong(JobJson.INTERNAL_PK), job.getInteger("attempt"),
-        job.getString("job_id"), job.getString("user_id"));
+        job.getString("job_id"), job.getString("user_id"), job.getString("variant"));
+    recordDispatchLatency(running, job);
     busyWorkers.put(worker, running);
     runningByPk.put(running.pk, running);
     publishUpdate(job);
+    try (JobMdc mdc = JobMdc.of(running.jobId, running.attempt)) {
+      LOG.debug("Dispatched {} attempt {} to {}", running.jobId, running.attempt, worker);
+    }
     DeliveryOptions options = new DeliveryOptions().setLocalOnly(true).setSendTimeout(deadlineMs + REPLY_GRACE_MS);
     vertx.eventBus().<JsonObject>request(worker, job.copy().put("deadline_ms", deadlineMs), options)
         .onComplete(reply -> {
@@ -174,6 +187,22 @@ public class DispatcherVerticle extends VerticleBase {
           }
           fill();
         });
+  }
+
+  /** Claim time minus the moment the job became due: the later of run_at and when it was last queued. */
+  private void recordDispatchLatency(Running running, JsonObject job) {
+    try {
+      Instant claimed = Instant.parse(job.getString("claimed_at"));
+      Instant runAt = Instant.parse(job.getString("run_at"));
+      Instant queuedAt = Instant.parse(job.getString("queued_at"));
+      Instant due = runAt.isAfter(queuedAt) ? runAt : queuedAt;
+      Metrics.dispatchLatency(metrics, running.variant).record(Duration.between(due, claimed).isNegative()
+          ? Duration.ZERO : Duration.between(due, claimed));
+    } catch (RuntimeException e) {
+      try (JobMdc mdc = JobMdc.of(running.jobId, running.attempt)) {
+        LOG.debug("No dispatch latency for {}: {}", running.jobId, e.getMessage());
+      }
+    }
   }
 
   private void workerFailed(String worker, Running running, Throwable cause) {
@@ -196,6 +225,8 @@ public class DispatcherVerticle extends VerticleBase {
 
   /** The one place a job's outcome is written. */
   private void record(Running running, JsonObject outcome) {
+    Metrics.jobDuration(metrics, running.variant, "completed".equals(outcome.getString("status")) ? "completed"
+        : "failed").record(System.nanoTime() - running.startedNanos, TimeUnit.NANOSECONDS);
     JsonObject outputs = outcome.getJsonObject("brand_outputs", new JsonObject());
     String step = outcome.getString("current_step");
     if ("completed".equals(outcome.getString("status"))) {
@@ -208,11 +239,18 @@ public class DispatcherVerticle extends VerticleBase {
     Failure failure = error == null
         ? FailureClassifier.of(FailureCode.INTERNAL_ERROR, "worker reported a failed job without an error")
         : Failure.fromJson(error);
-    jobs.fail(running.pk(), running.attempt(), nodeId, step, outputs, failure).onSuccess(job -> job.ifPresentOrElse(this::finished, () -> LOG.info(
-            "Discarded the result of {} attempt {}: the job was cancelled, deleted or rescued meanwhile",
-            running.jobId(), running.attempt())))
-        .onFailure(e -> LOG.error("Could not record the outcome of {} attempt {}; its lease will expire and it "
-            + "will be rescued: {}", running.jobId(), running.attempt(), e.getMessage()));
+    jobs.fail(running.pk(), running.attempt(), nodeId, step, outputs, failure).onSuccess(job -> job.ifPresentOrElse(this::finished, () -> {
+          try (JobMdc mdc = JobMdc.of(running.jobId(), running.attempt())) {
+            LOG.info("Discarded the result of {} attempt {}: the job was cancelled, deleted or rescued meanwhile",
+                running.jobId(), running.attempt());
+          }
+        }))
+        .onFailure(e -> {
+          try (JobMdc mdc = JobMdc.of(running.jobId(), running.attempt())) {
+            LOG.error("Could not record the outcome of {} attempt {}; its lease will expire and it will be rescued: {}",
+                running.jobId(), running.attempt(), e.getMessage());
+          }
+        });
   }
 
   /**
@@ -269,7 +307,11 @@ public class DispatcherVerticle extends VerticleBase {
     JsonObject outputs = running.unpersistedOutputs;
     running.unpersistedOutputs = new JsonObject();
     jobs.progress(running.pk, running.attempt, nodeId, body.getString("step"), body.getInteger("percent"), outputs)
-        .onFailure(e -> LOG.debug("Progress of {} not recorded: {}", running.jobId, e.getMessage()));
+        .onFailure(e -> {
+          try (JobMdc mdc = JobMdc.of(running.jobId, running.attempt)) {
+            LOG.debug("Progress of {} not recorded: {}", running.jobId, e.getMessage());
+          }
+        });
   }
 
   private void heartbeat() {
@@ -290,8 +332,10 @@ public class DispatcherVerticle extends VerticleBase {
 
   private void rescued(List<JsonObject> rescuedJobs) {
     for (JsonObject job : rescuedJobs) {
-      LOG.warn("Rescued {} (attempt {}): {}", job.getString("job_id"), job.getInteger("attempt"),
-          job.getString("error_message"));
+      try (JobMdc mdc = JobMdc.of(job.getString("job_id"), job.getInteger("attempt"))) {
+        LOG.warn("Rescued {} (attempt {}): {}", job.getString("job_id"), job.getInteger("attempt"),
+            job.getString("error_message"));
+      }
       if ("failed".equals(job.getString("status"))) {
         finished(job);
       } else {

@@ -45,8 +45,9 @@ public class JobWorkerVerticle extends VerticleBase {
   }
 
   private void handle(Message<JsonObject> message) {
-    try {
-      JsonObject job = message.body();
+    JsonObject job = message.body();
+    // everything the renderers log on this thread while the job runs is about this job
+    try (JobMdc mdc = JobMdc.of(job.getString("job_id"), job.getInteger("attempt"))) {
       long deadlineMs = job.getLong("deadline_ms", 600_000L);
       JsonObject outcome = runner.run(job, deadlineMs, progress -> vertx.eventBus().send(Addresses.JOB_PROGRESS,
           progress.put(JobJson.INTERNAL_PK, job.getLong(JobJson.INTERNAL_PK)).put("attempt", job.getInteger("attempt"))));

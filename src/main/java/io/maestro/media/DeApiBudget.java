@@ -89,6 +89,12 @@ public final class DeApiBudget {
         map.put("d:" + day, (long) perDay, 2 * DAY))).map(ignored -> 0L));
   }
 
+  /** Submissions counted today (UTC) in the shared budget; read by the metrics without taking the lock. */
+  public static Future<Long> usedToday(Vertx vertx, long nowMillis) {
+    return vertx.sharedData().<String, Long>getAsyncMap(MAP).compose(map -> map.get("d:" + nowMillis / DAY))
+        .map(used -> used == null ? 0L : used);
+  }
+
   private Future<AsyncMap<String, Long>> map() {
     return vertx.sharedData().getAsyncMap(MAP);
   }

@@ -1,6 +1,7 @@
 package io.maestro.media;
 
 import io.maestro.failure.FailureCode;
+import io.maestro.metrics.Metrics;
 import io.maestro.failure.MaestroException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -25,6 +26,7 @@ import java.util.concurrent.TimeoutException;
  * deadline; an unreachable server or an unexpected answer is api_error.
  */
 public final class DeApiClient {
+  private static final String SERVICE = "deapi";
   private static final int MAX_RATE_LIMIT_WAITS = 5;
   private static final long DEFAULT_RETRY_AFTER_MS = 60_000;
 
@@ -36,6 +38,7 @@ public final class DeApiClient {
   private final long deadlineMs;
   private final DeApiBudget budget;
   private final Blocking blocking;
+  private final Vertx vertx;
 
   public DeApiClient(Vertx vertx, String baseUrl, String apiKey, String model, long pollIntervalMs, long deadlineMs,
       DeApiBudget budget) {
@@ -48,6 +51,7 @@ public final class DeApiClient {
     this.deadlineMs = deadlineMs;
     this.budget = budget;
     this.blocking = new Blocking(vertx);
+    this.vertx = vertx;
   }
 
   /** Generates one image and returns its bytes (as downloaded from result_url). */
@@ -152,20 +156,26 @@ public final class DeApiClient {
   /** Waits for the response; a transport failure or no answer in time is api_error naming the step. */
   private HttpResponse<Buffer> call(String what, java.util.function.Supplier<Future<HttpResponse<Buffer>>> request,
       long end) {
+    HttpResponse<Buffer> response;
     try {
-      return blocking.await(request, Math.max(1, end - System.currentTimeMillis()) + 1_000);
+      response = blocking.await(request, Math.max(1, end - System.currentTimeMillis()) + 1_000);
     } catch (TimeoutException e) {
+      Metrics.apiCall(vertx, SERVICE, "transport_error");
       throw new MaestroException(FailureCode.API_ERROR, "deAPI did not answer in time while " + what, e);
     } catch (MaestroException e) {
+      Metrics.apiCall(vertx, SERVICE, "transport_error");
       throw e;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt(); // the job deadline: the runner reports job_timeout
       throw new MaestroException(io.maestro.failure.FailureCode.JOB_TIMEOUT, "interrupted by the job deadline while "
           + what, e);
     } catch (Exception e) { // the transport's own exception (connection refused, reset, …)
+      Metrics.apiCall(vertx, SERVICE, "transport_error");
       throw new MaestroException(FailureCode.API_ERROR, "deAPI at " + baseUrl + " could not be reached while "
           + what + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
     }
+    Metrics.apiCall(vertx, SERVICE, Metrics.outcome(response.statusCode()));
+    return response;
   }
 
   /** A 429: daily limits fail as quota exhausted; a minute limit returns how long to wait. */

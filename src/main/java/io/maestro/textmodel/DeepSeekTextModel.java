@@ -2,6 +2,7 @@ package io.maestro.textmodel;
 
 import io.maestro.config.MaestroConfig;
 import io.maestro.failure.FailureCode;
+import io.maestro.metrics.Metrics;
 import io.maestro.failure.MaestroException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -27,6 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class DeepSeekTextModel implements TextModel {
   /** Longest single wait for a rate limit, whatever Retry-After says. */
   static final long MAX_WAIT_MS = 60_000;
+  private static final String SERVICE = "deepseek";
   private static final Logger LOG = LoggerFactory.getLogger(DeepSeekTextModel.class);
 
   private final Vertx vertx;
@@ -103,13 +105,23 @@ public final class DeepSeekTextModel implements TextModel {
         .put("response_format", new JsonObject().put("type", "json_object"));
     Promise<JsonObject> result = Promise.promise();
     // The idle timeout alone would never fire while DeepSeek keeps the connection busy with blank lines.
-    long timer = vertx.setTimer(timeoutMs, id -> result.tryFail(new MaestroException(FailureCode.API_ERROR,
-        "DeepSeek did not answer within " + timeoutMs + " ms (POST " + url + ")")));
+    long timer = vertx.setTimer(timeoutMs, id -> {
+      if (result.tryFail(new MaestroException(FailureCode.API_ERROR,
+          "DeepSeek did not answer within " + timeoutMs + " ms (POST " + url + ")"))) {
+        Metrics.apiCall(vertx, SERVICE, "transport_error");
+      }
+    });
     client.postAbs(url)
         .putHeader("Authorization", "Bearer " + apiKey)
         .putHeader("Accept", "application/json")
         .timeout(timeoutMs)
         .sendJsonObject(body)
+        .andThen(sent -> {
+          if (!result.future().isComplete()) {
+            Metrics.apiCall(vertx, SERVICE, sent.succeeded() ? Metrics.outcome(sent.result().statusCode())
+                : "transport_error");
+          }
+        })
         .map(this::interpret)
         .onComplete(done -> {
           vertx.cancelTimer(timer);

@@ -61,7 +61,7 @@ public final class TestApp implements AutoCloseable {
   }
 
   public static TestApp start(String dbUrl, JsonObject overrides) {
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = io.maestro.metrics.Metrics.vertx(new io.vertx.core.VertxOptions());
     try {
       String id = vertx.deployVerticle(new MainVerticle(), new DeploymentOptions().setConfig(config(dbUrl, overrides)))
           .await(60, TimeUnit.SECONDS);
