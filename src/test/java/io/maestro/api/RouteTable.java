@@ -38,10 +38,13 @@ final class RouteTable {
       r("GET", "/api/schedule"), r("GET", "/api/schedule/:schedule_id"),
       r("POST", "/api/schedule/:schedule_id/reschedule"), r("POST", "/api/schedule/:schedule_id/unschedule"),
       r("DELETE", "/api/schedule/:schedule_id"),
-      r("GET", "/api/brands"));
+      r("GET", "/api/brands"), r("GET", "/api/me"), r("GET", "/api/maestro/activity"));
 
-  /** Public by design (documented in docs/SECURITY.md): probes and the media files. */
-  static final Set<String> PUBLIC = Set.of("GET /health", "GET /ready");
+  /**
+   * Public by design (documented in docs/SECURITY.md): probes, the API description, and the metrics scrape (which
+   * takes its own token when metrics.token is set).
+   */
+  static final Set<String> PUBLIC = Set.of("GET /health", "GET /ready", "GET /openapi.json", "GET /metrics");
 
   private static final Pattern MOUNT = Pattern.compile("router\\.(get|post|put|delete|patch|head)\\(\"([^\"]+)\"");
 
