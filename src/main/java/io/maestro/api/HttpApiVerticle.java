@@ -121,6 +121,11 @@ public class HttpApiVerticle extends VerticleBase {
     } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
       error = new ApiError(ctx.statusCode(), "bad_request", failure == null || failure.getMessage() == null
           ? "the request was not understood" : failure.getMessage(), null);
+    } else if (databaseUnreachable(failure)) {
+      // the request did not get through to the database: nothing was written; the client may simply retry
+      LOG.warn("{} {}: database unavailable: {}", ctx.request().method(), ctx.request().path(), failure.getMessage());
+      ctx.response().putHeader("Retry-After", "1");
+      error = new ApiError(503, "database_unavailable", "the database connection was lost; retry the request", null);
     } else {
       String reference = UUID.randomUUID().toString();
       LOG.error("Unhandled failure on {} {} (reference {})", ctx.request().method(), ctx.request().path(), reference,
@@ -139,6 +144,16 @@ public class HttpApiVerticle extends VerticleBase {
   /** The routes this verticle serves (the OpenAPI test compares them with the document). */
   Router router() {
     return router;
+  }
+
+  private static boolean databaseUnreachable(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof io.vertx.sqlclient.ClosedConnectionException || t instanceof java.net.ConnectException
+          || String.valueOf(t.getMessage()).contains("connection may have been lost")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override
