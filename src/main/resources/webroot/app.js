@@ -431,6 +431,10 @@
     if (a.id != null) seenActivity.add(a.id);
     feed.prepend(activityItem(a));
     while (feed.children.length > FEED_MAX) feed.lastElementChild.remove();
+    // a proposal was made, examined or accepted: the activity entry is the live signal, so show it now
+    if (a.agent === 'examiner' || a.action === 'Proposed' || a.action === 'Accepted') {
+      debounce('proposals', 100, loadProposals);
+    }
   }
   async function loadActivity() {
     try {

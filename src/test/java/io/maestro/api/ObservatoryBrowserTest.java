@@ -91,6 +91,12 @@ class ObservatoryBrowserTest {
     waiting(30).withMessage("the burst to be triggered")
         .until(d -> d.findElement(By.id("burst-result")).getText().startsWith("triggered"));
 
+    // the burst's proposal appears with the examiner's score and verdict, without a reload
+    waiting(30).withMessage("the examined proposal in the burst panel")
+        .until(d -> d.findElements(By.cssSelector("#proposals li")).stream()
+            .anyMatch(li -> li.getText().startsWith("accepted") && li.getText().contains("examiner ")
+                && li.getText().contains("healthycollege")));
+
     WebElement done = row("completed");
     String jobId = done.getAttribute("data-job-id");
     WebElement image = waiting(60).withMessage("the completed job's thumbnail")
