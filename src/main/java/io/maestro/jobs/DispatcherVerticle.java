@@ -20,11 +20,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -46,7 +44,6 @@ public class DispatcherVerticle extends VerticleBase {
 
   private final Set<String> idleWorkers = new LinkedHashSet<>();
   private final Map<String, Running> busyWorkers = new HashMap<>();
-  private final Set<String> unresponsiveWorkers = new HashSet<>();
   private JobRepository jobs;
   private MeterRegistry metrics;
   private String nodeId;
@@ -125,7 +122,6 @@ public class DispatcherVerticle extends VerticleBase {
     if (address == null || busyWorkers.containsKey(address)) {
       return; // a busy worker becomes idle when its reply arrives
     }
-    unresponsiveWorkers.remove(address);
     idleWorkers.add(address);
     fill();
   }
@@ -133,7 +129,6 @@ public class DispatcherVerticle extends VerticleBase {
   private void workerGone(Message<JsonObject> message) {
     String address = message.body().getString("address");
     idleWorkers.remove(address);
-    unresponsiveWorkers.remove(address);
   }
 
   /** Claims as many due jobs as there are idle workers; coalesces wake-ups that arrive while a claim runs. */
@@ -212,7 +207,7 @@ public class DispatcherVerticle extends VerticleBase {
         failure = FailureClassifier.of(FailureCode.DISPATCH_NO_WORKER, "no worker was listening at " + worker
             + " when job " + running.jobId() + " was dispatched on node " + nodeId);
       } else if (reply.failureType() == ReplyFailure.TIMEOUT) {
-        unresponsiveWorkers.add(worker); // it comes back when it announces itself idle again
+        // not idle again here: it is still stuck; it comes back when it announces itself idle again
         failure = FailureClassifier.of(FailureCode.REPLY_TIMEOUT, "worker " + worker + " did not reply within "
             + (deadlineMs + REPLY_GRACE_MS) + " ms (deadline " + deadlineMs + " ms) for job " + running.jobId());
       } else {
