@@ -55,6 +55,7 @@ public class DispatcherVerticle extends VerticleBase {
   private boolean stopping;
   private long shutdownGraceMs;
   private boolean writingCompletions;
+  private Future<Void> releasingClaims = Future.succeededFuture();
   private List<JobRepository.Completion> pendingCompletions = new ArrayList<>();
   private List<String> pendingCompletionIds = new ArrayList<>();
 
@@ -148,6 +149,11 @@ public class DispatcherVerticle extends VerticleBase {
           claiming = false;
           if (result.failed()) {
             LOG.warn("Claiming jobs failed (will retry on the next wake-up or poll): {}", result.cause().getMessage());
+            return;
+          }
+          if (stopping) {
+            // the claim raced the stop: these jobs never reach a worker, so they go straight back to the queue
+            releaseClaimedWhileStopping(result.result());
             return;
           }
           result.result().forEach(this::dispatch);
@@ -360,8 +366,21 @@ public class DispatcherVerticle extends VerticleBase {
     return drained.future().compose(ignored -> releaseRemaining());
   }
 
+  private void releaseClaimedWhileStopping(List<JsonObject> claimed) {
+    if (claimed.isEmpty()) {
+      return;
+    }
+    Long[] pks = claimed.stream().map(job -> job.getLong(JobJson.INTERNAL_PK)).toArray(Long[]::new);
+    releasingClaims = jobs.release(nodeId, pks, "node " + nodeId + " stopped before dispatch")
+        .onSuccess(released -> released.forEach(this::publishUpdate))
+        .onFailure(e -> LOG.warn("Could not hand back {} job(s) claimed while stopping; their leases will expire: {}",
+            pks.length, e.getMessage()))
+        .mapEmpty();
+  }
+
   private void awaitDrained(long deadline, io.vertx.core.Promise<Void> drained) {
-    boolean idle = busyWorkers.isEmpty() && !writingCompletions && pendingCompletions.isEmpty();
+    boolean idle = busyWorkers.isEmpty() && !claiming && releasingClaims.isComplete() && !writingCompletions
+        && pendingCompletions.isEmpty();
     if (idle || System.nanoTime() >= deadline) {
       drained.complete();
       return;
