@@ -11,6 +11,7 @@ import io.maestro.testing.TestPostgres;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,7 +91,17 @@ class HealerConcurrencyTest {
       assertThat(report.getString("status")).isEqualTo("skipped");
       assertThat(report.getString("message")).contains("another healer");
       assertThat(HealerFixtures.job(app, jobId).get("healing_state")).isEqualTo("none");
+      // release explicitly: closing a JDBC connection does not wait for the server to end the session (and its lock)
+      try (PreparedStatement unlock = other.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+        unlock.setLong(1, HealingRepository.CYCLE_LOCK);
+        try (ResultSet released = unlock.executeQuery()) {
+          assertThat(released.next() && released.getBoolean(1)).as("lock released").isTrue();
+        }
+      }
     }
+    Eventually.await("no session holds the cycle lock", Duration.ofSeconds(10),
+        () -> app.count("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+            + " AND ((classid::bigint << 32) | objid::bigint) = " + HealingRepository.CYCLE_LOCK), n -> n == 0);
     JsonObject report = trigger(app);
     assertThat(report.getString("status")).isEqualTo("completed");
     assertThat(HealerFixtures.find(report.getJsonArray("retried"), jobId)).isNotNull();
