@@ -98,6 +98,8 @@ public final class MaestroConfig {
       "What the examiner does when scoring itself fails: reject or accept. Either way the proposal records why.");
   public static final ConfigKey BURST_DAILY_ENABLED = ConfigKey.bool("burst.dailyEnabled", "MAESTRO_BURST_DAILY_ENABLED",
       true, "Whether this node runs the daily burst timer.");
+  public static final ConfigKey SCHEDULE_AUTO_BOOK = ConfigKey.bool("schedule.autoBook", "MAESTRO_SCHEDULE_AUTO_BOOK",
+      true, "Whether this node books completed brand outputs into their brands' next free publishing slots.");
   public static final ConfigKey BURST_DAILY_TIME = ConfigKey.string("burst.dailyTime", "MAESTRO_BURST_DAILY_TIME", "12:00",
       "Local time (HH:mm, in burst.timeZone) of the daily burst.");
   public static final ConfigKey BURST_TIME_ZONE = ConfigKey.string("burst.timeZone", "MAESTRO_BURST_TIME_ZONE",
@@ -165,7 +167,7 @@ public final class MaestroConfig {
       CLUSTER_EVENT_BUS_PORT, CLUSTER_CONFIG,
       START_BUDGET, HEALER_INTERVAL, HEALER_BACKOFF_BASE, HEALER_BACKOFF_MAX, HEALER_JITTER,
       TEXT_MODEL, TEXT_MODEL_SEED, DEEPSEEK_API_KEY, DEEPSEEK_BASE_URL, DEEPSEEK_MODEL, DEEPSEEK_TIMEOUT,
-      DEEPSEEK_RATE_LIMIT_WAITS, EXAMINER_ON_FAILURE, BURST_DAILY_ENABLED, BURST_DAILY_TIME, BURST_TIME_ZONE,
+      DEEPSEEK_RATE_LIMIT_WAITS, EXAMINER_ON_FAILURE, BURST_DAILY_ENABLED, SCHEDULE_AUTO_BOOK, BURST_DAILY_TIME, BURST_TIME_ZONE,
       BURST_REELS_PER_BRAND, BURST_POSTS_PER_BRAND, BURST_CHECK_INTERVAL, BURST_LOCK_TTL,
       FFMPEG_PATH, MUSIC_PATH, DEAPI_API_KEY, DEAPI_BASE_URL, DEAPI_MODEL, DEAPI_POLL_INTERVAL, DEAPI_DEADLINE,
       DEAPI_PER_MINUTE, DEAPI_PER_DAY, STORAGE_PROVIDER, STORAGE_LOCAL_DIR, STORAGE_PUBLIC_BASE_URL, SUPABASE_URL,

@@ -14,18 +14,71 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * All SQL about the publishing schedule. Booking relies on the table's UNIQUE (user_id, brand, slot_at): a slot is
- * claimed with INSERT … ON CONFLICT DO NOTHING and a taken one simply moves the booking on to the next candidate,
- * so concurrent completions (on any number of nodes) never share a slot and never need a lock. A second unique
- * index (user_id, job_id, brand) makes booking the same output twice a no-op.
+ * All SQL about the publishing schedule. Booking relies on the table's UNIQUE (user_id, brand, slot_at): one
+ * statement picks the first free candidate slot and inserts it with ON CONFLICT DO NOTHING, so concurrent
+ * completions (on any number of nodes) never share a slot and never need a lock — the loser of a race simply runs
+ * the statement again and finds the next slot. A second unique index (user_id, job_id, brand) makes booking the
+ * same output twice a no-op.
+ *
+ * <p>Cost per booking is flat however long the brand's schedule is: the statement starts its search at the end of
+ * the run of taken slots remembered in schedule_frontier (V9), so it probes a bounded window of candidates with
+ * one index lookup each (O(log n)) instead of walking the whole backlog.
  */
 public final class ScheduleRepository {
-  private static final int BATCH = 48;
-  private static final int MAX_BATCHES = 20;
+  /** Days of candidate slots one booking statement looks at; a full window moves the search on by as much. */
+  static final int WINDOW_DAYS = 16;
+  /** Enough for years of backlog behind a stale hint, and for a few dozen racing bookers of one brand. */
+  private static final int MAX_ATTEMPTS = 200;
+
+  /*
+   * $1 user, $2 brand, $3 content type, $4 variant, $5 job, $6 title, $7 media URL, $8 after (the booking's lower
+   * bound), $9 from (>= $8: every candidate in ($8, $9] is known to be taken), $10 the variant's hours,
+   * $11 the brand's offset. The frontier is used when it covers $9, and is extended only if no one moved it
+   * since this statement read it (a concurrent cut by an unschedule wins). Returns one row: the booked item's
+   * columns (null when nothing was inserted), the candidate tried and the end of the window searched.
+   */
+  private static final String BOOK = """
+      WITH f AS (
+        SELECT low, high FROM schedule_frontier WHERE user_id = $1 AND brand = $2 AND variant = $4),
+      s AS (
+        SELECT CASE WHEN f.low <= $9 AND $9 <= f.high THEN f.high ELSE $9 END AS start,
+               CASE WHEN f.low <= $9 AND $9 <= f.high THEN LEAST(f.low, $8) ELSE $8 END AS low,
+               f.high AS seen
+          FROM (SELECT 1) one LEFT JOIN f ON true),
+      w AS (
+        SELECT start, low, seen, date_trunc('day', start AT TIME ZONE 'UTC') AS day0 FROM s),
+      cand AS (
+        SELECT c.slot
+          FROM w,
+               generate_series(w.day0 - interval '2 days', w.day0 + make_interval(days => $12), interval '1 day') d(day),
+               unnest($10::int[]) h(hour),
+               LATERAL (SELECT (d.day + make_interval(hours => h.hour + $11)) AT TIME ZONE 'UTC' AS slot) c
+         WHERE c.slot > w.start
+           AND c.slot <= (w.day0 + make_interval(days => $12)) AT TIME ZONE 'UTC'
+           -- OFFSET 0 keeps this a per-candidate index probe: as an anti-join the planner would hash the whole
+           -- schedule of the brand, O(n) per booking
+           AND NOT EXISTS (SELECT 1 FROM schedule t WHERE t.user_id = $1 AND t.brand = $2 AND t.slot_at = c.slot
+                           OFFSET 0)
+         ORDER BY c.slot
+         LIMIT 1),
+      ins AS (
+        INSERT INTO schedule (user_id, brand, content_type, variant, slot_at, job_id, title, media_url)
+        SELECT $1, $2, $3, $4, cand.slot, $5, $6, $7 FROM cand
+        ON CONFLICT DO NOTHING
+        RETURNING *),
+      fr AS (
+        INSERT INTO schedule_frontier AS old (user_id, brand, variant, low, high)
+        SELECT $1, $2, $4, w.low, ins.slot_at FROM ins, w
+        ON CONFLICT (user_id, brand, variant) DO UPDATE SET low = EXCLUDED.low, high = EXCLUDED.high
+         WHERE old.high IS NOT DISTINCT FROM (SELECT seen FROM w))
+      SELECT ins.*, (SELECT slot FROM cand) AS candidate,
+             (SELECT (day0 + make_interval(days => $12)) AT TIME ZONE 'UTC' FROM w) AS window_end
+        FROM (SELECT 1) one LEFT JOIN ins ON true""";
 
   private final Pool pool;
 
@@ -43,7 +96,7 @@ public final class ScheduleRepository {
    */
   public Future<JsonObject> book(Booking booking, Instant after) {
     return refreshExisting(booking).compose(found -> found.isPresent() ? Future.succeededFuture(found.get())
-        : tryBatch(booking, SlotPlan.next(booking.variant(), booking.offsetHours(), after, BATCH), 0, 0));
+        : attempt(booking, after, after, 0));
   }
 
   private Future<Optional<JsonObject>> refreshExisting(Booking booking) {
@@ -54,36 +107,32 @@ public final class ScheduleRepository {
         .map(ScheduleRepository::first);
   }
 
-  private Future<JsonObject> tryBatch(Booking booking, List<Instant> candidates, int index, int batch) {
-    if (index == candidates.size()) {
-      if (batch + 1 >= MAX_BATCHES) {
-        return Future.failedFuture(new MaestroException(FailureCode.CONFLICT, "no free " + booking.variant()
-            + " slot for brand " + booking.brand() + " in the next " + MAX_BATCHES * BATCH + " slots"));
-      }
-      Instant last = candidates.get(candidates.size() - 1);
-      return tryBatch(booking, SlotPlan.next(booking.variant(), booking.offsetHours(), last, BATCH), 0, batch + 1);
+  private Future<JsonObject> attempt(Booking booking, Instant after, Instant from, int attempts) {
+    if (attempts >= MAX_ATTEMPTS) {
+      return Future.failedFuture(new MaestroException(FailureCode.CONFLICT, "no free " + booking.variant()
+          + " slot for brand " + booking.brand() + " after " + MAX_ATTEMPTS + " attempts"));
     }
-    Instant slot = candidates.get(index);
-    return pool.preparedQuery("""
-            INSERT INTO schedule (user_id, brand, content_type, variant, slot_at, job_id, title, media_url)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-            ON CONFLICT DO NOTHING
-            RETURNING *""")
+    Integer[] hours = Arrays.stream(SlotPlan.hours(booking.variant())).boxed().toArray(Integer[]::new);
+    return pool.preparedQuery(BOOK)
         .execute(Tuple.from(new Object[] {booking.userId(), booking.brand(), SlotPlan.contentType(booking.variant()),
-            booking.variant(), slot.atOffset(ZoneOffset.UTC), booking.jobId(), booking.title(), booking.mediaUrl()}))
+            booking.variant(), booking.jobId(), booking.title(), booking.mediaUrl(), utc(after), utc(from), hours,
+            booking.offsetHours(), WINDOW_DAYS}))
         .compose(rows -> {
-          if (rows.size() == 1) {
-            return Future.succeededFuture(json(rows.iterator().next()));
+          Row row = rows.iterator().next();
+          if (row.getValue("id") != null) {
+            return Future.succeededFuture(json(row));
           }
-          // taken — by another output, or by this very output booked concurrently elsewhere
-          return existing(booking).compose(found -> found.isPresent() ? Future.succeededFuture(found.get())
-              : tryBatch(booking, candidates, index + 1, batch));
+          if (row.getValue("candidate") == null) { // every slot in the window is taken: search the next one
+            return attempt(booking, after, row.getOffsetDateTime("window_end").toInstant(), attempts + 1);
+          }
+          // lost a race for the slot — to another output, or to this very output booked concurrently elsewhere
+          return refreshExisting(booking).compose(found -> found.isPresent() ? Future.succeededFuture(found.get())
+              : attempt(booking, after, from, attempts + 1));
         });
   }
 
-  private Future<Optional<JsonObject>> existing(Booking booking) {
-    return pool.preparedQuery("SELECT * FROM schedule WHERE user_id = $1 AND job_id = $2 AND brand = $3")
-        .execute(Tuple.of(booking.userId(), booking.jobId(), booking.brand())).map(ScheduleRepository::first);
+  private static OffsetDateTime utc(Instant instant) {
+    return instant.atOffset(ZoneOffset.UTC);
   }
 
   public Future<JsonArray> list(String userId, String brand, String status, Instant from, Instant to, int limit,

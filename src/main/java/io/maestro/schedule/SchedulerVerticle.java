@@ -38,6 +38,10 @@ public class SchedulerVerticle extends VerticleBase {
     brands = new BrandRepository(pool);
     jobs = new JobRepository(pool);
     activity = new ActivityLog(vertx, pool);
+    if (!config.bool(MaestroConfig.SCHEDULE_AUTO_BOOK)) {
+      LOG.info("Auto-scheduling is off on this node (schedule.autoBook=false)");
+      return Future.succeededFuture();
+    }
     return vertx.eventBus().<JsonObject>consumer(Addresses.JOB_FINISHED, this::finished).completion();
   }
 

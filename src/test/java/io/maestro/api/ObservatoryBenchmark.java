@@ -34,7 +34,7 @@ class ObservatoryBenchmark {
   @Test
   @DisplayName("p50/p99 over 1,000 updates of one listed job, paced (every 5 ms) and back-to-back, with 1,000 jobs on the board")
   void latency() throws Exception {
-    try (TestApp app = TestApp.start(new JsonObject().put("jobs.workerInstances", 0))) {
+    try (TestApp app = TestApp.start(io.maestro.testing.BenchPostgres.newDatabase(), new JsonObject().put("jobs.workerInstances", 0))) {
       String first = null;
       for (int i = 0; i < 1_000; i++) { // a full board: the handler patches one keyed row among 1,000
         var created = Http.post(app.http, "/jobs/create", new JsonObject().put("title", "bench " + i)

@@ -20,7 +20,7 @@ class ClusterBenchmark {
   @DisplayName("10,000 no-op jobs, 8 worker instances per node")
   void throughput() throws Exception {
     for (int nodes = 1; nodes <= 2; nodes++) {
-      String db = TestPostgres.newDatabase();
+      String db = io.maestro.testing.BenchPostgres.newDatabase();
       ClusterNodes cluster = new ClusterNodes(nodes);
       List<ClusterNodes.Node> started = new ArrayList<>();
       try {

@@ -36,7 +36,7 @@ class HealerCycleBenchmark {
   @Test
   @DisplayName("a cycle over 1,000,000 rows (1 % failed) takes at most 200 ms of database time")
   void cycleOverAMillionRows() throws Exception {
-    String dbUrl = TestPostgres.newDatabase();
+    String dbUrl = io.maestro.testing.BenchPostgres.newDatabase();
     StringBuilder md = new StringBuilder();
     try (TestApp app = TestApp.start(dbUrl, new JsonObject().put("jobs.workerInstances", 0)
         .put("jobs.pollIntervalMs", 3_600_000).put("healer.intervalMs", 3_600_000)

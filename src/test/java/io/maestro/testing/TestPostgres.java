@@ -59,10 +59,25 @@ public final class TestPostgres {
     return "jdbc:postgresql://127.0.0.1:" + port() + "/" + database;
   }
 
-  /** JDBC connection for assertions that read the database directly. */
+  /** JDBC connection for assertions that read the database directly, on whichever server the URL names. */
   public static Connection connect(String url) throws Exception {
-    String database = url.substring(url.lastIndexOf('/') + 1);
-    return DriverManager.getConnection(jdbc(database), "postgres", "postgres");
+    java.net.URI uri = java.net.URI.create(url);
+    String user = "postgres";
+    String password = "postgres";
+    if (uri.getUserInfo() != null) {
+      String[] parts = uri.getUserInfo().split(":", 2);
+      user = parts[0];
+      password = parts.length > 1 ? parts[1] : "";
+    }
+    String database = uri.getPath() == null || uri.getPath().length() <= 1 ? "postgres" : uri.getPath().substring(1);
+    return DriverManager.getConnection("jdbc:postgresql://" + uri.getHost() + ":" + (uri.getPort() < 0 ? 5432
+        : uri.getPort()) + "/" + database, user, password);
+  }
+
+  public static int execute(String url, String sql) throws Exception {
+    try (Connection c = connect(url); Statement s = c.createStatement()) {
+      return s.executeUpdate(sql);
+    }
   }
 
   /** The single number a query returns (a count, a max), read straight from the database. */
