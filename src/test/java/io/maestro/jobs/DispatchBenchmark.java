@@ -3,6 +3,7 @@ package io.maestro.jobs;
 import io.maestro.bus.Addresses;
 import io.maestro.config.MaestroConfig;
 import io.maestro.db.Database;
+import io.maestro.testing.BenchPostgres;
 import io.maestro.testing.Eventually;
 import io.maestro.testing.TestApp;
 import io.vertx.core.json.JsonArray;
@@ -20,7 +21,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Measures, does not assert: dispatch latency (commit of a new job → its worker starts) and no-op job throughput with
- * persistence. Run: {@code ./mvnw -B test -Pbenchmark -Dtest=DispatchBenchmark}. Results go to docs/PERFORMANCE.md.
+ * persistence, on a durable PostgreSQL ({@link BenchPostgres}: embedded with fsync=on, or
+ * {@code -Dbench.db.url=postgresql://…}). Run: {@code ./mvnw -B test -Pbenchmark -Dtest=DispatchBenchmark}; pick runs
+ * with {@code -Dbench.workers=2,16} and {@code -Dbench.jobs=10000}. Results go to docs/PERFORMANCE.md.
  */
 @Tag("benchmark")
 @DisplayName("Benchmark: dispatch latency and no-op throughput")
@@ -39,7 +42,7 @@ class DispatchBenchmark {
   @DisplayName("dispatch latency p50/p99 over 2,000 sequential jobs with idle workers")
   void latency() throws Exception {
     STARTED.clear();
-    try (TestApp app = TestApp.start(new JsonObject().put("jobs.workerInstances", 0))) {
+    try (TestApp app = TestApp.start(BenchPostgres.newDatabase(), new JsonObject().put("jobs.workerInstances", 0))) {
       app.deployWorkers(DispatchBenchmark::noop, 2);
       JobRepository jobs = new JobRepository(Database.pool(app.vertx, app.dbUrl, MaestroConfig.from(new JsonObject())));
       JobSpec spec = new JobSpec("latency probe", new JsonArray(), "post", null, null,
@@ -57,29 +60,56 @@ class DispatchBenchmark {
         }
       }
       Collections.sort(millis);
-      System.out.printf("BENCH dispatch latency over %d jobs: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms%n",
-          millis.size(), pct(millis, 50), pct(millis, 90), pct(millis, 99), millis.get(millis.size() - 1));
+      System.out.printf("BENCH dispatch latency over %d jobs, 2 worker instances, %s: p50 %.2f ms, p90 %.2f ms,"
+          + " p99 %.2f ms, max %.2f ms (load %s)%n", millis.size(), BenchPostgres.describe(), pct(millis, 50),
+          pct(millis, 90), pct(millis, 99), millis.get(millis.size() - 1), load());
     }
   }
 
   @Test
-  @DisplayName("no-op job throughput with persistence at 1, 2 and 16 worker instances")
+  @DisplayName("no-op job throughput with persistence, with slot booking off and on")
   void throughput() throws Exception {
-    for (int[] run : new int[][] {{1, 3_000}, {2, 5_000}, {16, 20_000}}) {
-      int workers = run[0];
-      int count = run[1];
-      STARTED.clear();
-      try (TestApp app = TestApp.start(new JsonObject().put("jobs.workerInstances", 0).put("db.poolSize", 16))) {
-        app.execute("INSERT INTO jobs (user_id, title, variant, brands) SELECT 'local', 'noop ' || g, 'post',"
-            + " '[\"healthycollege\"]' FROM generate_series(1, " + count + ") g");
-        long start = System.nanoTime();
-        app.deployWorkers(DispatchBenchmark::noop, workers);
-        Eventually.await(count + " completed", Duration.ofMinutes(5),
-            () -> app.count("SELECT count(*) FROM jobs WHERE status = 'completed'"), n -> n == count);
-        double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf("BENCH throughput: %d worker instance(s): %d no-op jobs in %.2f s = %.0f jobs/s%n",
-            workers, count, seconds, count / seconds);
+    int count = Integer.getInteger("bench.jobs", 10_000);
+    for (String workerCount : System.getProperty("bench.workers", "2,16").split(",")) {
+      int workers = Integer.parseInt(workerCount.trim());
+      for (boolean booking : new boolean[] {false, true}) {
+        run(workers, count, booking);
       }
+    }
+  }
+
+  private void run(int workers, int count, boolean booking) throws Exception {
+    STARTED.clear();
+    try (TestApp app = TestApp.start(BenchPostgres.newDatabase(), new JsonObject().put("jobs.workerInstances", 0)
+        .put("db.poolSize", 16).put("schedule.autoBook", booking))) {
+      app.execute("INSERT INTO jobs (user_id, title, variant, brands) SELECT 'local', 'noop ' || g, 'post',"
+          + " '[\"healthycollege\"]' FROM generate_series(1, " + count + ") g");
+      app.execute("VACUUM ANALYZE jobs");
+      String loadBefore = load();
+      long start = System.nanoTime();
+      app.deployWorkers(DispatchBenchmark::noop, workers);
+      Eventually.await(count + " completed", Duration.ofMinutes(10),
+          () -> app.count("SELECT count(*) FROM jobs WHERE status = 'completed'"), n -> n == count);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      String booked = "";
+      if (booking) {
+        Eventually.await(count + " booked", Duration.ofMinutes(10),
+            () -> app.count("SELECT count(*) FROM schedule"), n -> n == count);
+        double bookedSeconds = (System.nanoTime() - start) / 1e9;
+        booked = String.format(", all %d booked after %.2f s = %.0f jobs/s", count, bookedSeconds,
+            count / bookedSeconds);
+      }
+      System.out.printf("BENCH throughput: %d worker instance(s), slot booking %s, %s: %d no-op jobs completed in"
+          + " %.2f s = %.0f jobs/s%s (load %s before, %s after)%n", workers, booking ? "on" : "off",
+          BenchPostgres.describe(), count, seconds, count / seconds, booked, loadBefore, load());
+    }
+  }
+
+  static String load() {
+    try {
+      return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0];
+    } catch (java.io.IOException e) {
+      return "?";
     }
   }
 

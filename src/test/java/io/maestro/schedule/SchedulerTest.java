@@ -118,4 +118,15 @@ public class SchedulerTest {
     Thread.sleep(500);
     assertThat(app.count("SELECT count(*) FROM schedule")).isEqualTo(1);
   }
+
+  @Test
+  @DisplayName("with schedule.autoBook=false a node books nothing")
+  void autoBookOff() throws Exception {
+    try (var off = io.maestro.testing.TestApp.start(new JsonObject().put("jobs.workerInstances", 0)
+        .put("schedule.autoBook", false))) {
+      off.vertx.eventBus().publish(Addresses.JOB_FINISHED, completedJob(off, "post", "healthycollege"));
+      Thread.sleep(1_500); // a booking takes milliseconds; give a wrong implementation the time to show it
+      assertThat(off.count("SELECT count(*) FROM schedule")).isZero();
+    }
+  }
 }
