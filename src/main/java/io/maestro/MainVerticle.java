@@ -84,6 +84,7 @@ public class MainVerticle extends VerticleBase {
         .compose(ignored -> deploy("burst coordinator", io.maestro.burst.BurstVerticle::new, actorConfig, ThreadingModel.EVENT_LOOP, 1))
         .compose(ignored -> deploy("healer", HealerVerticle::new, actorConfig, ThreadingModel.EVENT_LOOP, 1))
         .compose(ignored -> deploy("scheduler", SchedulerVerticle::new, actorConfig, ThreadingModel.EVENT_LOOP, 1))
+        .compose(ignored -> deploy("publisher", io.maestro.publish.PublisherVerticle::new, actorConfig, ThreadingModel.EVENT_LOOP, 1))
         .compose(ignored -> deploy("metrics", io.maestro.metrics.MetricsVerticle::new, actorConfig, ThreadingModel.EVENT_LOOP, 1))
         .compose(ignored -> deploy("HTTP API", HttpApiVerticle::new, actorConfig, ThreadingModel.EVENT_LOOP, 1))
         .onSuccess(ignored -> {

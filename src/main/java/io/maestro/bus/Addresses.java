@@ -34,12 +34,23 @@ public final class Addresses {
   /** Request: {user_id, force, test_mode, posts?, reels?, brands?, reason} → {status: triggered|busy|…, …}. */
   public static final String BURST_TRIGGER = "maestro.burst.trigger";
 
+  /**
+   * Published (cluster-wide) when schedule items are booked or made due (publish now, retry, rescue): every
+   * publisher re-reads when the next item is due.
+   */
+  public static final String SCHEDULE_CHANGED = "maestro.schedule.changed";
+
   /** The browser-visible family. */
   public static final String BROWSER_PREFIX = "maestro.updates.";
 
   /** Live job updates of one user: {job_id, status, progress_percent, current_step, error_*}. */
   public static String jobUpdates(String userId) {
     return BROWSER_PREFIX + userId + ".jobs";
+  }
+
+  /** Live publishing updates of one user: an item's state and its state per platform (PublishView). */
+  public static String publishingUpdates(String userId) {
+    return BROWSER_PREFIX + userId + ".publishing";
   }
 
   /** Live activity log entries of one user. */

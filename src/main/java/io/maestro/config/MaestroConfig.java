@@ -161,7 +161,7 @@ public final class MaestroConfig {
   public static final ConfigKey METRICS_REFRESH = ConfigKey.longValue("metrics.refreshMs", "MAESTRO_METRICS_REFRESH_MS",
       5_000L, 100, 3_600_000L, "How often the job, queue and deAPI budget gauges are re-read from the database.");
 
-  public static final List<ConfigKey> ALL = List.of(HTTP_HOST, HTTP_PORT, HTTP_BODY_LIMIT, JWT_SECRET, LOCAL_USER,
+  public static final List<ConfigKey> ALL = java.util.stream.Stream.concat(java.util.stream.Stream.of(HTTP_HOST, HTTP_PORT, HTTP_BODY_LIMIT, JWT_SECRET, LOCAL_USER,
       DB_URL, DB_POOL_SIZE, DB_CONNECT_TIMEOUT, DATA_DIR, EMBEDDED_PORT, NODE_ID, WORKER_INSTANCES, POLL_INTERVAL,
       LEASE, JOB_DEADLINE, MAX_RETRIES, MAX_ATTEMPTS, SHUTDOWN_GRACE, CLUSTER_NAME, CLUSTER_MEMBERS, CLUSTER_HOST, CLUSTER_PORT,
       CLUSTER_EVENT_BUS_PORT, CLUSTER_CONFIG,
@@ -172,7 +172,7 @@ public final class MaestroConfig {
       FFMPEG_PATH, MUSIC_PATH, DEAPI_API_KEY, DEAPI_BASE_URL, DEAPI_MODEL, DEAPI_POLL_INTERVAL, DEAPI_DEADLINE,
       DEAPI_PER_MINUTE, DEAPI_PER_DAY, STORAGE_PROVIDER, STORAGE_LOCAL_DIR, STORAGE_PUBLIC_BASE_URL, SUPABASE_URL,
       SUPABASE_SERVICE_KEY, SUPABASE_BUCKET, LIMITS_PER_MINUTE, LIMITS_BURST, LIMITS_MAX_BURST_SIZE, LIMITS_MAX_QUEUED,
-      METRICS_TOKEN, METRICS_REFRESH);
+      METRICS_TOKEN, METRICS_REFRESH), io.maestro.publish.PublishConfig.KEYS.stream()).toList();
 
   private final Map<String, Object> values;
 

@@ -38,7 +38,14 @@ public enum FailureCode {
   INVALID_REQUEST(1301, "invalid_request", false, "The request was malformed — fix the caller"),
   NOT_FOUND(1302, "not_found", false, "The referenced record does not exist"),
   CONFLICT(1303, "conflict", false, "The record is in a state that does not allow this"),
-  INTERNAL_ERROR(1399, "internal_error", true, "A bug in Maestro — report it; retrying");
+  INTERNAL_ERROR(1399, "internal_error", true, "A bug in Maestro — report it; retrying"),
+
+  PUBLISH_AUTH(1401, "publish_auth", false,
+      "The platform rejected the brand's access token — reconnect the brand's account, then retry the item"),
+  PUBLISH_MEDIA_FETCH(1402, "publish_media_fetch", false,
+      "The platform could not fetch the media URL — make sure it is public (storage.publicBaseUrl), then retry"),
+  PUBLISH_REJECTED(1403, "publish_rejected", false,
+      "The platform refused the post (invalid media or parameters) — fix the content, then retry the item");
 
   private static final Map<Integer, FailureCode> BY_CODE =
       Arrays.stream(values()).collect(Collectors.toMap(FailureCode::code, Function.identity()));

@@ -12,6 +12,7 @@ import io.maestro.jobs.DispatcherVerticle;
 import io.maestro.jobs.JobJson;
 import io.maestro.jobs.JobRepository;
 import io.maestro.metrics.Metrics;
+import io.maestro.publish.PublishRepository;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -32,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * The healer: on a timer ({@code healer.intervalMs}) and on request ({@link Addresses#HEALER_RUN}) it runs one cycle
  * in one transaction that holds a PostgreSQL advisory lock, so exactly one cycle runs at a time across all nodes:
  * <ol>
- *   <li>rescue running jobs whose lease expired (the dispatcher's own rescue statement);</li>
+ *   <li>rescue running jobs whose lease expired (the dispatcher's own rescue statement), and schedule items stuck in
+ *       {@code publishing} past their lease (the publisher's rescue statement);</li>
  *   <li>report jobs pending past their start budget (once per job), and make readiness DOWN while any are;</li>
  *   <li>diagnose unhandled failures of the last 24 h from their stored code and apply {@link RetryPolicy}:</li>
  *   <li>retry with backoff, wait for a rate-limit reset, or mark permanent with a persisted notification.</li>
@@ -120,6 +122,10 @@ public class HealerVerticle extends VerticleBase {
         return new JobRepository(conn).rescueExpiredLeases(maxAttempts, BATCH)
             .compose(rescued -> {
               c.rescued = rescued;
+              return new PublishRepository(conn).rescueExpiredLeases(BATCH);
+            })
+            .compose(rescuedItems -> {
+              c.rescuedItems = rescuedItems;
               return repo.newlyStuck(startBudgetMs, BATCH);
             })
             .compose(stuck -> repo.markStuck(stuck, stuck.stream().map(this::stuckReason).toList()))
@@ -186,6 +192,14 @@ public class HealerVerticle extends VerticleBase {
           + (failed ? "failed as worker_lost (attempt cap reached)" : "re-queued") + ": "
           + job.getString("error_message"), "🛟", Level.WARNING));
     }
+    for (JsonObject item : c.rescuedItems) {
+      entries.add(new Entry(item.getString("user_id"), AGENT, "Publishing rescued", item.getString("content_type")
+          + " #" + item.getLong("id") + " of " + item.getString("brand") + ": " + item.getString("error_message"),
+          "🛟", Level.WARNING));
+    }
+    if (!c.rescuedItems.isEmpty()) {
+      vertx.eventBus().publish(Addresses.SCHEDULE_CHANGED, new JsonObject());
+    }
     for (JsonObject note : c.stuckNotes) {
       entries.add(new Entry(note.getString("user_id"), AGENT, "Queued too long", note.getString("job_id") + " — "
           + note.getString("reason") + ": " + note.getString("action"), "⚠️", Level.WARNING));
@@ -250,8 +264,9 @@ public class HealerVerticle extends VerticleBase {
         .put("finished_at", c.finishedAt)
         .put("duration_ms", (System.nanoTime() - startedNanos) / 1_000_000)
         .put("counts", c.summary())
-        .put("more", c.rescued.size() == BATCH || c.stuckNotes.size() == BATCH || c.diagnosed == BATCH)
+        .put("more", c.rescued.size() == BATCH || c.rescuedItems.size() == BATCH || c.stuckNotes.size() == BATCH || c.diagnosed == BATCH)
         .put("rescued", rescued)
+        .put("publishing_rescued", c.rescuedItems.size())
         .put("queued_too_long", stuck)
         .put("retried", retried)
         .put("waiting_reset", waiting)
@@ -267,6 +282,8 @@ public class HealerVerticle extends VerticleBase {
   /** What one cycle did, gathered step by step. */
   private static final class Cycle {
     List<JsonObject> rescued = List.of();
+    /** Schedule items stuck in publishing past their lease, handed back (published platforms stay done). */
+    List<JsonObject> rescuedItems = List.of();
     List<JsonObject> stuckNotes = List.of();
     long[] stuckNow = {0, 0};
     int diagnosed;

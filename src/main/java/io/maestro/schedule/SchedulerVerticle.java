@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Auto-scheduling: when a job completes, each completed brand output is booked into its brand's next free slot
- * and the slot is written back into the output as scheduled_time. Items wait in state 'scheduled' (publishing is
- * not part of this actor). Safe to run on every node: bookings are idempotent per (job, brand).
+ * and the slot is written back into the output as scheduled_time. Items wait in state 'scheduled' until the
+ * publisher (io.maestro.publish) takes them at their slot; each booking wakes the publishers. Safe to run on every node: bookings are idempotent per (job, brand).
  */
 public class SchedulerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(SchedulerVerticle.class);
@@ -80,6 +80,7 @@ public class SchedulerVerticle extends VerticleBase {
             row.map(b -> b.getInteger("schedule_offset", 0)).orElse(0), jobId,
             output.getString("title", job.getString("title")), mediaUrl), Instant.now()))
         .compose(item -> jobs.setScheduledTime(userId, jobId, brand, item.getString("slot_at")).map(item))
+        .onSuccess(item -> vertx.eventBus().publish(Addresses.SCHEDULE_CHANGED, new JsonObject())) // publishers re-arm
         .onSuccess(item -> activity.record(userId, "scheduler", "scheduled", job.getString("variant") + " "
                 + jobId + " for " + brand + " at " + item.getString("slot_at"), "📅", ActivityLog.Level.INFO)
             .onFailure(e -> LOG.debug("activity entry not stored: {}", e.getMessage())))

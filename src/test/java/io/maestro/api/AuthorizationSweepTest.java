@@ -38,6 +38,7 @@ class AuthorizationSweepTest {
   @BeforeAll
   static void start() throws Exception {
     app = TestApp.start(new JsonObject().put("auth.jwtSecret", SECRET).put("jobs.workerInstances", 0)
+        .put("publish.credentialsKey", java.util.Base64.getEncoder().encodeToString(new byte[32]))
         .put("healer.intervalMs", 86_400_000));
     issuer = JWTAuth.create(app.vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256")
         .setBuffer(SECRET)));
@@ -56,7 +57,12 @@ class AuthorizationSweepTest {
     aliceSchedule = app.count("INSERT INTO schedule (user_id, brand, content_type, variant, slot_at, job_id, title)"
         + " VALUES ('alice', 'healthycollege', 'post', 'post', now() + interval '2 days', '" + aliceJob
         + "', 'alice slot') RETURNING id");
+    var credentials = Http.call(app.http, HttpMethod.PUT, "/api/publishing/credentials/healthycollege", alice,
+        new JsonObject().put("instagram_user_id", "alice-ig-id").put("instagram_access_token", SECRET_TOKEN).encode());
+    assertThat(credentials.statusCode()).as(credentials.bodyAsString()).isEqualTo(200);
   }
+
+  private static final String SECRET_TOKEN = "EAAGalicesecretpagetoken0123456789";
 
   @AfterAll
   static void stop() throws Exception {
@@ -78,7 +84,7 @@ class AuthorizationSweepTest {
   private static String path(RouteTable.Route route) {
     String jobId = route.path().contains("retry-job") ? aliceFailedJob : aliceJob;
     return route.path().replace(":job_id", jobId).replace(":agent_id", aliceAgent).replace(":id", aliceProposal)
-        .replace(":schedule_id", Long.toString(aliceSchedule));
+        .replace(":schedule_id", Long.toString(aliceSchedule)).replace(":brand", "healthycollege");
   }
 
   /** A body that passes validation, so that only ownership can stop the request. */
@@ -100,6 +106,9 @@ class AuthorizationSweepTest {
     if (p.endsWith("/reschedule")) {
       return new JsonObject().put("slot_at", Instant.now().plus(3, ChronoUnit.DAYS).truncatedTo(ChronoUnit.HOURS)
           .toString()).encode();
+    }
+    if (p.startsWith("/api/publishing/credentials/")) {
+      return new JsonObject().put("instagram_user_id", "17841400000000000").encode();
     }
     if (p.endsWith("/trigger-burst")) {
       return new JsonObject().put("posts", 1).encode();
@@ -146,14 +155,15 @@ class AuthorizationSweepTest {
   void otherUsersIds() throws Exception {
     Map<String, String> before = DbChecksum.of(app.dbUrl, "alice");
     List<String> aliceMarkers = List.of(aliceJob, aliceFailedJob, aliceProposal, aliceAgent, "alice slot",
-        "alice's pending job", "upstream said no");
+        "alice's pending job", "upstream said no", "alice-ig-id");
     for (RouteTable.Route route : RouteTable.ALL) {
       if (route.path().equals("/api/maestro/trigger-healing")) {
         continue; // a node-wide maintenance cycle, checked separately below
       }
       var response = Http.call(app.http, route.method(), path(route), bob, body(route));
       String text = response.bodyAsString();
-      if (route.path().contains(":")) {
+      // a brand id names the caller's own brand (every user has their own "healthycollege"), not someone's row
+      if (route.path().contains(":") && !route.path().contains(":brand")) {
         assertThat(response.statusCode()).as("%s → %s", route.key(), text).isEqualTo(404);
         assertThat(response.bodyAsJsonObject().getJsonObject("error").getString("code")).isEqualTo("not_found");
       } else {

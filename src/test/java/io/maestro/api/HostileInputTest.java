@@ -97,6 +97,10 @@ class HostileInputTest {
     JsonObject agentUpdate = agent.copy().put("agent_id", "toby");
     List<Field> updateFields = agentFields.stream().map(f -> new Field(f.name(), f.kind(), false)).toList();
     List<Field> notes = List.of(new Field("notes", Kind.STRING, false));
+    JsonObject credentials = new JsonObject().put("facebook_page_id", "1").put("facebook_access_token", "t")
+        .put("instagram_user_id", "2").put("instagram_access_token", "t").put("youtube_refresh_token", "r");
+    List<Field> credentialFields = credentials.fieldNames().stream().map(f -> new Field(f, Kind.STRING, false))
+        .toList();
     return List.of(
         new JsonRoute(HttpMethod.POST, "/jobs/create", job, jobFields),
         new JsonRoute(HttpMethod.POST, "/api/maestro/trigger-burst", burst, burstFields),
@@ -109,7 +113,10 @@ class HostileInputTest {
             new JsonObject().put("slot_at", "2099-01-01T12:00:00Z"), List.of(new Field("slot_at", Kind.STRING, true))),
         new JsonRoute(HttpMethod.POST, "/api/maestro/pause", new JsonObject(), List.of()),
         new JsonRoute(HttpMethod.POST, "/api/maestro/resume", new JsonObject(), List.of()),
-        new JsonRoute(HttpMethod.POST, "/api/maestro/trigger-healing", new JsonObject(), List.of()));
+        new JsonRoute(HttpMethod.POST, "/api/maestro/trigger-healing", new JsonObject(), List.of()),
+        new JsonRoute(HttpMethod.POST, "/api/publishing/items/" + scheduleId + "/publish-now", new JsonObject(), List.of()),
+        new JsonRoute(HttpMethod.POST, "/api/publishing/items/" + scheduleId + "/retry", new JsonObject(), List.of()),
+        new JsonRoute(HttpMethod.PUT, "/api/publishing/credentials/healthycollege", credentials, credentialFields));
   }
 
   private static List<Object> wrongTypes(Kind kind) {

@@ -44,6 +44,8 @@ public final class TestApp implements AutoCloseable {
         .put("burst.dailyEnabled", false)
         .put("textModel.provider", "offline")
         .put("storage.localDir", tempMediaDir())
+        // the dry-run publisher's outbox, likewise never in the working tree
+        .put("publish.outboxFile", tempMediaDir() + "/outbox/publish.jsonl")
         .mergeIn(overrides == null ? new JsonObject() : overrides);
   }
 
