@@ -52,10 +52,23 @@ public final class Auth {
 
   /** Handlers to put in front of every /api and /jobs route. */
   public Handler<RoutingContext> authenticate() {
-    return jwt == null ? ctx -> {
-      ctx.put(USER_ID, localUser);
-      ctx.next();
-    } : JWTAuthHandler.create(jwt);
+    if (jwt == null) {
+      return ctx -> {
+        ctx.put(USER_ID, localUser);
+        ctx.next();
+      };
+    }
+    JWTAuthHandler handler = JWTAuthHandler.create(jwt);
+    return ctx -> {
+      // JWTAuthHandler answers 400 to "Bearer " with nothing after it; it is a bad token like any other: 401
+      String header = ctx.request().getHeader("Authorization");
+      if (header != null && header.trim().equalsIgnoreCase("bearer")) {
+        ctx.fail(new ApiError(401, "unauthorized", "a valid bearer token is required (Authorization: Bearer <JWT>)",
+            null));
+        return;
+      }
+      handler.handle(ctx);
+    };
   }
 
   public Handler<RoutingContext> resolveUser() {

@@ -17,8 +17,6 @@ import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import io.vertx.ext.web.handler.LoggerFormat;
-import io.vertx.ext.web.handler.LoggerHandler;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.sqlclient.Pool;
 import java.util.Map;
@@ -44,13 +42,16 @@ public class HttpApiVerticle extends VerticleBase {
     Auth auth = new Auth(vertx, pool, config);
 
     router = Router.router(vertx);
-    router.route().handler(LoggerHandler.create(LoggerFormat.TINY));
+    router.route().handler(AccessLog.handler());
+    WebSecurity security = new WebSecurity(config);
+    security.mountFirst(router);
     router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(liveness()));
     router.get("/ready").handler(HealthCheckHandler.createWithHealthChecks(readiness()));
     new OpsRoutes(vertx, config).mount(router);
 
     new MediaRoutes(MediaStores.local(vertx, config).root()).mount(router);
-    new EventBusBridge(vertx, auth).mount(router);
+    new EventBusBridge(vertx, auth, config.longValue(MaestroConfig.BRIDGE_AUTH_TIMEOUT)).mount(router);
+    security.mountApi(router, "/jobs*", "/api/*");
     router.route().handler(BodyHandler.create(false).setBodyLimit(config.longValue(MaestroConfig.HTTP_BODY_LIMIT)));
     router.route("/jobs*").handler(auth.authenticate()).handler(auth.resolveUser());
     router.route("/api/*").handler(auth.authenticate()).handler(auth.resolveUser());

@@ -40,6 +40,12 @@ public final class Addresses {
    */
   public static final String SCHEDULE_CHANGED = "maestro.schedule.changed";
 
+  /**
+   * The one address a browser may send to: {@code send(BRIDGE_RENEW, {}, {token: <fresh JWT>})} moves the socket's
+   * expiry to the fresh token's; the reply is {renewed, expires_at}. The body reaches no actor.
+   */
+  public static final String BRIDGE_RENEW = "maestro.bridge.renew";
+
   /** The browser-visible family. */
   public static final String BROWSER_PREFIX = "maestro.updates.";
 

@@ -21,6 +21,15 @@ public final class MaestroConfig {
       "HTTP port (0 picks a free port; the chosen one is logged).");
   public static final ConfigKey HTTP_BODY_LIMIT = ConfigKey.longValue("http.bodyLimitBytes", "MAESTRO_HTTP_BODY_LIMIT_BYTES",
       1_048_576L, 1024, 104_857_600L, "Largest accepted request body; larger bodies get 413.");
+  public static final ConfigKey HTTP_ALLOWED_ORIGINS = ConfigKey.string("http.allowedOrigins",
+      "MAESTRO_HTTP_ALLOWED_ORIGINS", "", "Comma-separated origins (e.g. https://app.example) besides the server's own "
+      + "whose state-changing requests are accepted; any other Origin or Referer gets 403.");
+  public static final ConfigKey HTTP_ALLOWED_HOSTS = ConfigKey.string("http.allowedHosts", "MAESTRO_HTTP_ALLOWED_HOSTS",
+      "", "Comma-separated Host names accepted in local mode besides loopback ones (localhost, 127.x, ::1); any other "
+      + "Host gets 403 (DNS rebinding).");
+  public static final ConfigKey BRIDGE_AUTH_TIMEOUT = ConfigKey.longValue("bridge.authTimeoutMs",
+      "MAESTRO_BRIDGE_AUTH_TIMEOUT_MS", 5_000L, 100, 600_000L, "An event-bus socket that has not authenticated within "
+      + "this time is closed.");
   public static final ConfigKey JWT_SECRET = ConfigKey.secret("auth.jwtSecret", "MAESTRO_JWT_SECRET",
       "HS256 secret of the Supabase-style access tokens. Empty = local mode: loopback only, one local user.");
   public static final ConfigKey LOCAL_USER = ConfigKey.string("auth.localUser", "MAESTRO_LOCAL_USER", "local",
@@ -161,7 +170,8 @@ public final class MaestroConfig {
   public static final ConfigKey METRICS_REFRESH = ConfigKey.longValue("metrics.refreshMs", "MAESTRO_METRICS_REFRESH_MS",
       5_000L, 100, 3_600_000L, "How often the job, queue and deAPI budget gauges are re-read from the database.");
 
-  public static final List<ConfigKey> ALL = java.util.stream.Stream.concat(java.util.stream.Stream.of(HTTP_HOST, HTTP_PORT, HTTP_BODY_LIMIT, JWT_SECRET, LOCAL_USER,
+  public static final List<ConfigKey> ALL = java.util.stream.Stream.concat(java.util.stream.Stream.of(HTTP_HOST, HTTP_PORT, HTTP_BODY_LIMIT, HTTP_ALLOWED_ORIGINS,
+      HTTP_ALLOWED_HOSTS, BRIDGE_AUTH_TIMEOUT, JWT_SECRET, LOCAL_USER,
       DB_URL, DB_POOL_SIZE, DB_CONNECT_TIMEOUT, DATA_DIR, EMBEDDED_PORT, NODE_ID, WORKER_INSTANCES, POLL_INTERVAL,
       LEASE, JOB_DEADLINE, MAX_RETRIES, MAX_ATTEMPTS, SHUTDOWN_GRACE, CLUSTER_NAME, CLUSTER_MEMBERS, CLUSTER_HOST, CLUSTER_PORT,
       CLUSTER_EVENT_BUS_PORT, CLUSTER_CONFIG,

@@ -59,7 +59,10 @@ public final class JobRepository {
       ), done AS (
         UPDATE jobs j SET status = 'completed', current_step = input.step, progress_percent = 100,
                           brand_outputs = j.brand_outputs || input.outputs::jsonb, completed_at = now(),
-                          updated_at = now(), lease_owner = NULL, lease_expires_at = NULL
+                          updated_at = now(), lease_owner = NULL, lease_expires_at = NULL,
+                          -- a completed job carries no error: an earlier attempt's stays in job_attempts
+                          error_code = NULL, error_category = NULL, error_message = NULL, error_stack = NULL,
+                          error_reset_at = NULL
           FROM input
          WHERE j.id = input.id AND j.attempt = input.attempt AND j.lease_owner = $5 AND j.status = 'generating'
         RETURNING j.*

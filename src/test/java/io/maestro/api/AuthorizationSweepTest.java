@@ -126,7 +126,7 @@ class AuthorizationSweepTest {
   }
 
   @Test
-  @DisplayName("every route: no token, a forged signature, an expired token, a token without sub → JSON 401, "
+  @DisplayName("every route: no token, an empty \"Bearer \", a forged signature, an expired token, a token without sub → JSON 401, "
       + "nothing written")
   void badTokens() throws Exception {
     JWTAuth forger = JWTAuth.create(app.vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions()
@@ -139,7 +139,7 @@ class AuthorizationSweepTest {
     String unsigned = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJzdWIiOiJhbGljZSJ9.";
     Map<String, String> before = DbChecksum.of(app.dbUrl, null);
     for (RouteTable.Route route : RouteTable.ALL) {
-      for (String bad : new String[] {null, "garbage", forged, expired, noSub, unsigned}) {
+      for (String bad : new String[] {null, "", "garbage", forged, expired, noSub, unsigned}) {
         var response = Http.call(app.http, route.method(), path(route), bad, body(route));
         assertThat(response.statusCode()).as("%s with token %s", route.key(), bad).isEqualTo(401);
         assertThat(response.getHeader("WWW-Authenticate")).isEqualTo("Bearer");

@@ -27,7 +27,8 @@ class EventBusBridgeTest {
 
   @BeforeAll
   static void start() {
-    app = TestApp.start(new JsonObject().put("auth.jwtSecret", SECRET).put("jobs.workerInstances", 0));
+    app = TestApp.start(new JsonObject().put("auth.jwtSecret", SECRET).put("jobs.workerInstances", 0)
+        .put("bridge.authTimeoutMs", 1_500));
     issuer = JWTAuth.create(app.vertx, new JWTAuthOptions()
         .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(SECRET)));
   }
@@ -136,6 +137,86 @@ class EventBusBridgeTest {
       assertThat(delivered).hasValue(0);
     } finally {
       consumer.unregister().await();
+    }
+  }
+
+  /** A token of {@code user} that expires at {@code expSeconds} (epoch seconds, as JWT exp is). */
+  private static String tokenUntil(String user, long expSeconds) {
+    return issuer.generateToken(new JsonObject().put("sub", user).put("exp", expSeconds)
+        .put("iat", expSeconds - 60), new JWTOptions().setNoTimestamp(true));
+  }
+
+  /** Publishes {sent_at} on the address every 20 ms until stopped. */
+  private static AutoCloseable ticker(String address) {
+    long timer = app.vertx.setPeriodic(20, id -> app.vertx.eventBus().publish(address,
+        new JsonObject().put("sent_at", System.currentTimeMillis())));
+    return () -> app.vertx.cancelTimer(timer);
+  }
+
+  @Test
+  @DisplayName("at its token's exp a socket stops receiving (nothing published after exp arrives) and is closed with "
+      + "\"session expired, sign in again\"")
+  void expiredTokenStopsTheSocket() throws Exception {
+    long exp = System.currentTimeMillis() / 1000 + 3;
+    long expMs = exp * 1000;
+    try (BridgeSocket alice = BridgeSocket.open(app.vertx, app.port, "token=" + tokenUntil("alice", exp));
+        AutoCloseable ticks = ticker(Addresses.jobUpdates("alice"))) {
+      alice.register(Addresses.jobUpdates("alice"), null);
+      Eventually.await("messages before exp", Duration.ofSeconds(10), () -> alice.received(Addresses.jobUpdates("alice"))
+          .size(), n -> n > 0);
+      Eventually.await("the socket to be closed", Duration.ofSeconds(20), () -> alice.closedAtMs, t -> t > 0);
+      assertThat(alice.closeReason).isEqualTo(EventBusBridge.EXPIRED_REASON);
+      assertThat(alice.closeStatus).isEqualTo((short) EventBusBridge.EXPIRED_CODE);
+      assertThat(alice.received(Addresses.jobUpdates("alice")))
+          .as("no message published at or after exp reaches the socket")
+          .allMatch(f -> f.getJsonObject("body").getLong("sent_at") < expMs);
+      System.out.printf("socket closed %d ms after exp%n", alice.closedAtMs - expMs);
+    }
+  }
+
+  @Test
+  @DisplayName("a client renews with a fresh token of the same user (send to maestro.bridge.renew) and keeps receiving; "
+      + "another user's token does not renew")
+  void renewalKeepsTheSocket() throws Exception {
+    long exp = System.currentTimeMillis() / 1000 + 3;
+    try (BridgeSocket alice = BridgeSocket.open(app.vertx, app.port, "token=" + tokenUntil("alice", exp))) {
+      alice.register(Addresses.jobUpdates("alice"), null);
+      publishUntilHeard(alice, Addresses.jobUpdates("alice"));
+      alice.write(new JsonObject().put("type", "send").put("address", Addresses.BRIDGE_RENEW)
+          .put("body", new JsonObject()).put("replyAddress", "renew-bob").put("headers", new JsonObject()
+              .put("token", token("bob"))));
+      alice.awaitFrame("bob's token refused", f -> "err".equals(f.getString("type")));
+      alice.write(new JsonObject().put("type", "send").put("address", Addresses.BRIDGE_RENEW)
+          .put("body", new JsonObject()).put("replyAddress", "renew-1").put("headers", new JsonObject()
+              .put("token", token("alice"))));
+      JsonObject reply = alice.awaitFrame("the renewal reply", f -> "renew-1".equals(f.getString("address")));
+      assertThat(reply.getJsonObject("body").getBoolean("renewed")).isTrue();
+      long waitUntil = exp * 1000 + 1_500;
+      while (System.currentTimeMillis() < waitUntil) {
+        Thread.sleep(100);
+      }
+      int before = alice.received(Addresses.jobUpdates("alice")).size();
+      Eventually.await("a message after the first token's exp", Duration.ofSeconds(20), () -> {
+        app.vertx.eventBus().publish(Addresses.jobUpdates("alice"), new JsonObject().put("n", seq.incrementAndGet()));
+        Thread.sleep(50);
+        return alice.received(Addresses.jobUpdates("alice")).size();
+      }, n -> n > before);
+      assertThat(alice.closedAtMs).isZero();
+    }
+  }
+
+  @Test
+  @DisplayName("a socket that does not authenticate within bridge.authTimeoutMs is closed")
+  void unauthenticatedSocketIsClosed() throws Exception {
+    try (BridgeSocket idle = BridgeSocket.open(app.vertx, app.port, null);
+        BridgeSocket refused = BridgeSocket.open(app.vertx, app.port, null)) {
+      long opened = System.currentTimeMillis();
+      refused.register(Addresses.jobUpdates("alice"), "not-a-token");
+      Eventually.await("both sockets closed", Duration.ofSeconds(20), () -> idle.closedAtMs > 0
+          && refused.closedAtMs > 0, b -> b);
+      assertThat(idle.closeStatus).isEqualTo((short) EventBusBridge.UNAUTHENTICATED_CODE);
+      assertThat(idle.closedAtMs - opened).isGreaterThanOrEqualTo(1_000);
+      assertThat(refused.received(Addresses.jobUpdates("alice"))).isEmpty();
     }
   }
 }

@@ -170,7 +170,7 @@ class JobLifecycleTest {
   }
 
   @Test
-  @DisplayName("a job whose node died mid-run (lease no longer heartbeated) is rescued and completes")
+  @DisplayName("a job whose node died mid-run (lease no longer heartbeated) is rescued and completes, with no error left on the job")
   void expiredLeaseIsRescued() throws Exception {
     String jobId = create("orphaned by a dead node", "healthycollege");
     // what a node killed mid-run leaves behind: a generating job whose lease nobody renews
@@ -181,6 +181,13 @@ class JobLifecycleTest {
     app.deployWorkers(ScriptedRenderer::all, 2);
     JsonObject job = awaitStatus(jobId, "completed");
     assertThat(job.getInteger("attempt")).isEqualTo(2);
+    // a completed job carries no error: the lost attempt's worker_lost lives on only in its attempt row
+    assertThat(job.getValue("error_code")).isNull();
+    assertThat(job.getValue("error_category")).isNull();
+    assertThat(job.getValue("error_message")).isNull();
+    assertThat(app.count("SELECT count(*) FROM jobs WHERE job_id = '" + jobId + "' AND (error_code IS NOT NULL"
+        + " OR error_category IS NOT NULL OR error_message IS NOT NULL OR error_stack IS NOT NULL"
+        + " OR error_reset_at IS NOT NULL)")).isZero();
     JsonArray attempts = attempts(jobId);
     assertThat(attempts.getJsonObject(0).getString("outcome")).isEqualTo("lost");
     assertThat(attempts.getJsonObject(0).getString("category")).isEqualTo("worker_lost");

@@ -24,7 +24,17 @@ public final class BridgeSocket implements AutoCloseable {
     this.socket = socket;
     // the raw endpoint sends the bridge's frames as binary WebSocket messages, so read data frames of either kind
     socket.handler(data -> frames.add(new JsonObject(data)));
+    socket.closeHandler(v -> {
+      closeStatus = socket.closeStatusCode();
+      closeReason = socket.closeReason();
+      closedAtMs = System.currentTimeMillis();
+    });
   }
+
+  /** Set when the server closed the socket: its close code and reason, and when (epoch ms). */
+  public volatile Short closeStatus;
+  public volatile String closeReason;
+  public volatile long closedAtMs;
 
   public static BridgeSocket open(Vertx vertx, int port, String query) throws Exception {
     WebSocketClient client = vertx.createWebSocketClient();
@@ -59,7 +69,9 @@ public final class BridgeSocket implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    socket.close().await(10, TimeUnit.SECONDS);
+    if (closedAtMs == 0) {
+      socket.close().await(10, TimeUnit.SECONDS);
+    }
     client.close().await(10, TimeUnit.SECONDS);
   }
 }

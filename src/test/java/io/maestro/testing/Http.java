@@ -15,7 +15,9 @@ public final class Http {
   public static HttpResponse<Buffer> call(WebClient client, HttpMethod method, String path, String token, String body)
       throws Exception {
     HttpRequest<Buffer> request = client.request(method, path);
-    if (token != null) {
+    if (token != null && token.isEmpty()) {
+      request.putHeader("Authorization", "Bearer "); // what a client with a lost token sends; WebClient refuses ""
+    } else if (token != null) {
       request.bearerTokenAuthentication(token);
     }
     if (body == null) {
