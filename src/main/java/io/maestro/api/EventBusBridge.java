@@ -69,7 +69,14 @@ public final class EventBusBridge {
         .addInboundPermitted(new PermittedOptions().setAddress(Addresses.BRIDGE_RENEW));
     // Vert.x 5's SockJS handler reads xhr_send bodies from the routing context: without a BodyHandler in front,
     // every xhr-streaming/xhr-polling client gets 500 on its first frame (eclipse-vertx/vert.x#5635)
-    router.post(PATH + "/*").handler(BodyHandler.create(false).setBodyLimit(SEND_BODY_LIMIT));
+    BodyHandler bodies = BodyHandler.create(false).setBodyLimit(SEND_BODY_LIMIT);
+    router.route(PATH + "/*").handler(ctx -> {
+      if (ctx.request().method() == io.vertx.core.http.HttpMethod.POST) {
+        bodies.handle(ctx);
+      } else {
+        ctx.next();
+      }
+    });
     router.route(PATH + "/*").subRouter(SockJSHandler.create(vertx).bridge(options, this::handle));
     // the renewal itself happens in the bridge hook (it knows the socket); this only answers the client
     vertx.eventBus().<JsonObject>localConsumer(Addresses.BRIDGE_RENEW, message -> message.reply(message.body()));
