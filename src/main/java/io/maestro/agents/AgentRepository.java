@@ -227,16 +227,17 @@ public final class AgentRepository {
         });
   }
 
-  /** Today's proposals (an index range on created_at), newest first, for the per-day figures of the status. */
+  /** Today's proposals (an index range on created_at), newest first: the status's day figures and what is left of the day. */
   public Future<JsonArray> proposalsSince(String userId, java.time.OffsetDateTime since) {
     return pool.preparedQuery("""
-            SELECT agent_name, content_type, status, reasoning, title, created_at FROM proposals
+            SELECT agent_name, brand, content_type, status, reasoning, title, replaces_proposal, created_at FROM proposals
              WHERE user_id = $1 AND created_at >= $2 ORDER BY created_at DESC""")
         .execute(Tuple.of(userId, since))
         .map(rows -> {
           JsonArray out = new JsonArray();
           rows.forEach(row -> out.add(new JsonObject().put("agent", row.getString("agent_name"))
-              .put("content_type", row.getString("content_type")).put("status", row.getString("status"))
+              .put("brand", row.getString("brand")).put("content_type", row.getString("content_type"))
+              .put("status", row.getString("status")).put("replaces_proposal", row.getString("replaces_proposal"))
               .put("reasoning", row.getString("reasoning")).put("title", row.getString("title"))
               .put("created_at", ProposalJson.time(row.getOffsetDateTime("created_at")))));
           return out;

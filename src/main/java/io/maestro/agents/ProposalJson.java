@@ -27,6 +27,8 @@ public final class ProposalJson {
         .put("image_prompt", row.getString("image_prompt"))
         .put("caption", row.getString("caption"))
         .put("topic_bucket", row.getString("topic_bucket"))
+        // the replaced system's trend-sourced proposals: ours are never based on a scraped source, so null
+        .putNull("source_type").putNull("source_title").putNull("source_performance_score").putNull("source_account")
         .put("quality_score", number(row.getValue("quality_score")))
         .put("reviewed_at", time(row.getOffsetDateTime("reviewed_at")))
         .put("reviewer_notes", row.getString("reviewer_notes"))

@@ -3,11 +3,13 @@ package io.maestro.api;
 import io.maestro.activity.ActivityLog;
 import io.maestro.agents.AgentRepository;
 import io.maestro.brands.BrandRepository;
+import io.maestro.burst.BurstOrder;
 import io.maestro.burst.BurstRepository;
 import io.maestro.bus.Addresses;
 import io.maestro.config.MaestroConfig;
 import io.maestro.examiner.ExaminerRepository;
 import io.maestro.failure.FailureCode;
+import io.maestro.jobs.JobRepository;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
@@ -18,8 +20,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZonedDateTime;
 import java.util.Set;
 
 /**
@@ -37,6 +37,7 @@ final class MaestroRoutes {
   private final ExaminerRepository examiner;
   private final BurstRepository bursts;
   private final BrandRepository brands;
+  private final JobRepository jobs;
   private final ActivityLog activity;
   private final MaestroConfig config;
   private final Limits limits;
@@ -48,6 +49,7 @@ final class MaestroRoutes {
     this.examiner = new ExaminerRepository(pool);
     this.bursts = new BurstRepository(pool);
     this.brands = new BrandRepository(pool);
+    this.jobs = new JobRepository(pool);
     this.activity = new ActivityLog(vertx, pool);
     this.config = config;
     this.limits = new Limits(config);
@@ -163,23 +165,23 @@ final class MaestroRoutes {
   }
 
   private void examinerRejected(RoutingContext ctx) {
-    int limit = Query.integer(ctx, "limit", 20, 1, 200);
+    int limit = Query.integer(ctx, "limit", 50, 1, 200);
     String brand = Query.text(ctx, "brand", 64);
     String type = Query.oneOf(ctx, "content_type", TYPES);
     examiner.rejected(Auth.userId(ctx), limit, brand, type)
-        .onSuccess(list -> Responses.json(ctx, 200, new JsonObject().put("count", list.size()).put("rejected", list)))
+        .onSuccess(list -> Responses.json(ctx, 200, new JsonObject().put("count", list.size()).put("proposals", list)))
         .onFailure(ctx::fail);
   }
 
   private void status(RoutingContext ctx) {
     String userId = Auth.userId(ctx);
-    ZoneId zone = ZoneId.of(config.string(MaestroConfig.BURST_TIME_ZONE));
-    ZonedDateTime now = ZonedDateTime.now(zone);
     Future.all(java.util.List.of(bursts.settings(userId), agents.proposalCounts(userId),
-            agents.proposalsSince(userId, now.toLocalDate().atStartOfDay(zone).toOffsetDateTime()),
-            activity.recent(userId, 30), agents.active(userId), brands.activeIds(userId)))
-        .onSuccess(all -> Responses.json(ctx, 200, StatusView.build(config, startedAt, all.resultAt(0), all.resultAt(1),
-            all.resultAt(2), all.resultAt(3), all.resultAt(4), all.resultAt(5))))
+            agents.proposalsSince(userId, BurstOrder.dayStart(config.string(MaestroConfig.BURST_TIME_ZONE))
+                .toOffsetDateTime()),
+            activity.recent(userId, 30), agents.active(userId), brands.activeIds(userId), jobs.queuedCount(userId)))
+        .onSuccess(all -> Responses.json(ctx, 200, StatusView.build(config, startedAt, new StatusView.Rows(
+            all.resultAt(0), all.resultAt(1), all.resultAt(2), all.resultAt(3), all.resultAt(4), all.resultAt(5),
+            all.resultAt(6)))))
         .onFailure(ctx::fail);
   }
 

@@ -18,6 +18,8 @@ public final class BurstRepository {
   public static final String LAST_DAILY_RUN = "last_daily_run";
   public static final String LOCK = "burst_lock";
   public static final String STATS = "stats";
+  /** The newest burst's lock contents plus finished_at: burst_started_at of the status outlives the lock. */
+  public static final String LAST_BURST = "last_burst";
 
   private final Pool pool;
 
@@ -72,6 +74,14 @@ public final class BurstRepository {
                                 updated_at = now()
              WHERE user_id = $1 AND key = 'burst_lock' AND value->>'burst_id' = $2""")
         .execute(Tuple.of(userId, burstId, ttlMs, progress)).map(rows -> rows.rowCount() == 1);
+  }
+
+  /** Keeps what the newest burst was (its lock row goes when it ends). */
+  public Future<Void> recordLastBurst(String userId, JsonObject burst) {
+    return pool.preparedQuery("""
+            INSERT INTO settings (user_id, key, value) VALUES ($1, 'last_burst', $2)
+            ON CONFLICT (user_id, key) DO UPDATE SET value = excluded.value, updated_at = now()""")
+        .execute(Tuple.of(userId, burst)).mapEmpty();
   }
 
   public Future<Void> releaseLock(String userId, String burstId) {

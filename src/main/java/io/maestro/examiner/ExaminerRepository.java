@@ -55,59 +55,118 @@ public final class ExaminerRepository {
         .map(rows -> rows.rowCount() == 1);
   }
 
-  /** Acceptance rate and average scores over the last {@code days}: overall, per agent, per brand (one query). */
+  /**
+   * The replaced system's examiner statistics over the last {@code days}: totals, acceptance rate (0 when nothing
+   * was examined), average scores of the accepted, the rejected and all, per agent, per brand (one grouping query),
+   * and the 20 lowest-scored rejections (a second query). "Rejected" is every verdict but accept (hard rejects too).
+   */
   public Future<JsonObject> stats(String userId, int days) {
-    return pool.preparedQuery("""
+    Future<io.vertx.sqlclient.RowSet<Row>> groups = pool.preparedQuery("""
             SELECT agent_name, brand, GROUPING(agent_name) AS g_agent, GROUPING(brand) AS g_brand,
                    count(*) AS examined,
                    count(*) FILTER (WHERE examiner_verdict = 'accept') AS accepted,
-                   count(*) FILTER (WHERE examiner_verdict <> 'accept') AS rejected,
                    count(*) FILTER (WHERE examiner_verdict = 'hard_reject') AS hard_rejected,
                    count(*) FILTER (WHERE examiner_score IS NULL) AS scoring_failures,
-                   avg(examiner_score) AS avg_all,
-                   avg(examiner_score) FILTER (WHERE examiner_verdict = 'accept') AS avg_accepted,
-                   avg(examiner_score) FILTER (WHERE examiner_verdict <> 'accept') AS avg_rejected,
-                   avg((examiner_scores->>'avatar_fit')::numeric) AS avg_avatar_fit,
-                   avg((examiner_scores->>'engagement_potential')::numeric) AS avg_engagement_potential,
-                   avg((examiner_scores->>'content_quality')::numeric) AS avg_content_quality
+                   %s, %s, %s
               FROM proposals
              WHERE user_id = $1 AND created_at > now() - $2 * interval '1 day' AND examiner_verdict IS NOT NULL
-             GROUP BY GROUPING SETS ((), (agent_name), (brand))""")
-        .execute(Tuple.of(userId, days))
-        .map(rows -> {
-          JsonObject result = new JsonObject().put("days", days).put("total_examined", 0).put("accepted", 0)
-              .put("rejected", 0).put("acceptance_rate", null);
-          JsonObject perAgent = new JsonObject();
-          JsonObject perBrand = new JsonObject();
-          for (Row row : rows) {
-            JsonObject s = summary(row);
-            if (row.getInteger("g_agent") == 1 && row.getInteger("g_brand") == 1) {
-              result.mergeIn(s);
-            } else if (row.getInteger("g_agent") == 0) {
-              perAgent.put(row.getString("agent_name"), s);
-            } else {
-              perBrand.put(row.getString("brand"), s);
-            }
-          }
-          return result.put("per_agent", perAgent).put("per_brand", perBrand);
-        });
+             GROUP BY GROUPING SETS ((), (agent_name), (brand))""".formatted(averages("all", "true"),
+            averages("accepted", "examiner_verdict = 'accept'"), averages("rejected", "examiner_verdict <> 'accept'")))
+        .execute(Tuple.of(userId, days));
+    Future<io.vertx.sqlclient.RowSet<Row>> rejections = pool.preparedQuery("""
+            SELECT proposal_id, brand, content_type, examiner_score, examiner_reason, examiner_red_flags, title
+              FROM proposals
+             WHERE user_id = $1 AND created_at > now() - $2 * interval '1 day' AND examiner_verdict <> 'accept'
+               AND examiner_reason IS NOT NULL
+             ORDER BY examiner_score ASC NULLS FIRST, id DESC LIMIT 20""")
+        .execute(Tuple.of(userId, days));
+    return Future.all(groups, rejections).map(all -> {
+      JsonObject result = new JsonObject().put("period_days", days).mergeIn(summary(null));
+      JsonObject perAgent = new JsonObject();
+      JsonObject perBrand = new JsonObject();
+      for (Row row : groups.result()) {
+        if (row.getInteger("g_agent") == 1 && row.getInteger("g_brand") == 1) {
+          result.mergeIn(summary(row));
+        } else if (row.getInteger("g_agent") == 0) {
+          perAgent.put(row.getString("agent_name"), breakdown(row).put("avg_score", avgOrZero(row, "all_composite")));
+        } else {
+          perBrand.put(row.getString("brand"), breakdown(row));
+        }
+      }
+      if (result.getLong("total_examined") == 0) {
+        result.put("message", "No examined proposals found");
+      }
+      return result.put("per_agent", perAgent).put("per_brand", perBrand)
+          .put("recent_rejections", recentRejections(rejections.result()));
+    });
+  }
+
+  /** avg of the composite and each dimension for one verdict group, as {group}_{dimension} columns. */
+  private static String averages(String group, String filter) {
+    String[][] dims = {{"composite", "examiner_score"}, {"avatar_fit", "(examiner_scores->>'avatar_fit')::numeric"},
+        {"engagement", "(examiner_scores->>'engagement_potential')::numeric"},
+        {"content_quality", "(examiner_scores->>'content_quality')::numeric"}};
+    List<String> out = new ArrayList<>();
+    for (String[] d : dims) {
+      out.add("avg(" + d[1] + ") FILTER (WHERE " + filter + ") AS " + group + "_" + d[0]);
+    }
+    out.add("count(examiner_score) FILTER (WHERE " + filter + ") AS " + group + "_scored");
+    return String.join(", ", out);
   }
 
   private static JsonObject summary(Row row) {
-    long examined = row.getLong("examined");
-    long accepted = row.getLong("accepted");
+    long examined = row == null ? 0 : row.getLong("examined");
+    long accepted = row == null ? 0 : row.getLong("accepted");
     return new JsonObject()
         .put("total_examined", examined)
-        .put("accepted", accepted)
-        .put("rejected", row.getLong("rejected"))
-        .put("hard_rejected", row.getLong("hard_rejected"))
-        .put("scoring_failures", row.getLong("scoring_failures"))
-        .put("acceptance_rate", examined == 0 ? null : Math.round(accepted * 1000.0 / examined) / 10.0)
-        .put("avg_score", new JsonObject().put("all", avg(row, "avg_all")).put("accepted", avg(row, "avg_accepted"))
-            .put("rejected", avg(row, "avg_rejected")))
-        .put("avg_scores", new JsonObject().put("avatar_fit", avg(row, "avg_avatar_fit"))
-            .put("engagement_potential", avg(row, "avg_engagement_potential"))
-            .put("content_quality", avg(row, "avg_content_quality")));
+        .put("total_accepted", accepted)
+        .put("total_rejected", examined - accepted)
+        .put("hard_rejected", row == null ? 0 : row.getLong("hard_rejected"))
+        .put("scoring_failures", row == null ? 0 : row.getLong("scoring_failures"))
+        .put("acceptance_rate", rate(accepted, examined))
+        .put("avg_scores_accepted", row == null ? null : avgScores(row, "accepted"))
+        .put("avg_scores_rejected", row == null ? null : avgScores(row, "rejected"))
+        .put("avg_scores_all", row == null ? null : avgScores(row, "all"));
+  }
+
+  private static JsonObject breakdown(Row row) {
+    long examined = row.getLong("examined");
+    long accepted = row.getLong("accepted");
+    return new JsonObject().put("examined", examined).put("accepted", accepted).put("rejected", examined - accepted)
+        .put("acceptance_rate", rate(accepted, examined));
+  }
+
+  /** null when the group has no scored proposal (the replaced system's None). */
+  private static JsonObject avgScores(Row row, String group) {
+    if (row.getLong(group + "_scored") == 0) {
+      return null;
+    }
+    return new JsonObject().put("composite", avgOrZero(row, group + "_composite"))
+        .put("avatar_fit", avgOrZero(row, group + "_avatar_fit")).put("engagement", avgOrZero(row, group + "_engagement"))
+        .put("content_quality", avgOrZero(row, group + "_content_quality"));
+  }
+
+  private static JsonArray recentRejections(io.vertx.sqlclient.RowSet<Row> rows) {
+    JsonArray out = new JsonArray();
+    for (Row row : rows) {
+      String title = row.getString("title");
+      BigDecimal score = row.getBigDecimal("examiner_score");
+      out.add(new JsonObject().put("proposal_id", row.getString("proposal_id")).put("brand", row.getString("brand"))
+          .put("content_type", row.getString("content_type")).put("score", score == null ? null : score.doubleValue())
+          .put("reason", row.getString("examiner_reason"))
+          .put("red_flags", row.getValue("examiner_red_flags") instanceof JsonArray a ? a : new JsonArray())
+          .put("title", title == null ? null : title.substring(0, Math.min(80, title.length()))));
+    }
+    return out;
+  }
+
+  private static double rate(long part, long whole) {
+    return whole == 0 ? 0.0 : Math.round(part * 1000.0 / whole) / 10.0;
+  }
+
+  private static double avgOrZero(Row row, String column) {
+    Double v = avg(row, column);
+    return v == null ? 0.0 : v;
   }
 
   private static Double avg(Row row, String column) {
@@ -115,11 +174,11 @@ public final class ExaminerRepository {
     return value == null ? null : Math.round(value.doubleValue() * 100) / 100.0;
   }
 
-  /** Recent proposals the examiner rejected, newest first. */
+  /** Recent proposals the examiner rejected (whatever happened to them later), newest first. */
   public Future<JsonArray> rejected(String userId, int limit, String brand, String contentType) {
     return pool.preparedQuery("""
             SELECT * FROM proposals
-             WHERE user_id = $1 AND status = 'rejected' AND examiner_verdict IS NOT NULL
+             WHERE user_id = $1 AND examiner_verdict IS NOT NULL AND examiner_verdict <> 'accept'
                AND ($2::text IS NULL OR brand = $2) AND ($3::text IS NULL OR content_type = $3)
              ORDER BY created_at DESC, id DESC LIMIT $4""")
         .execute(Tuple.of(userId, brand, contentType, limit))

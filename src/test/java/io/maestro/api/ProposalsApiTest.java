@@ -90,6 +90,7 @@ class ProposalsApiTest {
   void listAndExaminer() throws Exception {
     insert("LEXI-103", "post", "post");
     insert("LEXI-501", "post", "post"); // stays examiner-rejected
+    app.execute("UPDATE proposals SET examiner_reason = 'offline rules: too vague' WHERE proposal_id = 'LEXI-501'");
     JsonObject pending = Http.get(app.http, "/api/maestro/proposals?status=pending&agent=lexi&content_type=post&limit=200")
         .bodyAsJsonObject();
     assertThat(pending.getInteger("count")).isEqualTo(pending.getJsonArray("proposals").size()).isPositive();
@@ -100,12 +101,16 @@ class ProposalsApiTest {
 
     JsonObject rejected = Http.get(app.http, "/api/maestro/examiner/rejected?limit=5&brand=healthycollege")
         .bodyAsJsonObject();
-    assertThat(rejected.getJsonArray("rejected").encode()).contains("LEXI-501");
+    assertThat(rejected.getJsonArray("proposals").encode()).contains("LEXI-501");
+    assertThat(rejected.getInteger("count")).isEqualTo(rejected.getJsonArray("proposals").size());
     JsonObject stats = Http.get(app.http, "/api/maestro/examiner/stats?days=7").bodyAsJsonObject();
     assertThat(stats.getLong("total_examined")).isGreaterThanOrEqualTo(1);
     assertThat(stats.getJsonObject("per_agent").containsKey("lexi")).isTrue();
     assertThat(stats.getJsonObject("per_brand").containsKey("healthycollege")).isTrue();
-    assertThat(stats.getJsonObject("avg_score").fieldNames()).contains("accepted", "rejected", "all");
+    assertThat(stats.getInteger("period_days")).isEqualTo(7);
+    assertThat(stats.getJsonObject("avg_scores_rejected").fieldNames())
+        .contains("composite", "avatar_fit", "engagement", "content_quality");
+    assertThat(stats.getJsonArray("recent_rejections").encode()).contains("LEXI-501");
     assertThat(Http.get(app.http, "/api/maestro/examiner/stats?days=0").statusCode()).isEqualTo(422);
   }
 

@@ -158,7 +158,8 @@ class SmartBurstTest {
         "uptime_human", "current_agent", "current_phase", "last_daily_run", "last_daily_run_human", "total_cycles",
         "total_proposals_generated", "total_jobs_dispatched", "errors", "agents", "recent_activity", "proposal_stats",
         "daily_config");
-    assertThat(status.getBoolean("is_running")).isFalse();
+    assertThat(status.getBoolean("is_running")).as("the replaced UI's meaning: not paused").isTrue();
+    assertThat(status.getBoolean("burst_running")).isFalse();
     assertThat(status.getLong("total_cycles")).isGreaterThanOrEqualTo(1);
     long proposals = app.count("SELECT count(*) FROM proposals");
     assertThat(status.getJsonObject("proposal_stats").getLong("total")).isEqualTo(proposals);
