@@ -26,16 +26,22 @@ public final class ExaminerRepository {
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(ProposalJson.from(rows.iterator().next())));
   }
 
-  /** The brand's other recent titles, for the duplicate rule. */
-  public Future<List<String>> otherRecentTitles(String userId, String brand, String proposalId) {
+  /** The brand's other recent proposals (titles and lines), for the repetition rules. */
+  public Future<JsonObject> otherRecent(String userId, String brand, String proposalId) {
     return pool.preparedQuery("""
-            SELECT title FROM proposals WHERE user_id = $1 AND brand = $2 AND proposal_id <> $3
+            SELECT title, content_lines FROM proposals WHERE user_id = $1 AND brand = $2 AND proposal_id <> $3
              ORDER BY created_at DESC LIMIT 30""")
         .execute(Tuple.of(userId, brand, proposalId))
         .map(rows -> {
-          List<String> titles = new ArrayList<>();
-          rows.forEach(row -> titles.add(row.getString(0)));
-          return titles;
+          JsonArray titles = new JsonArray();
+          JsonArray lines = new JsonArray();
+          rows.forEach(row -> {
+            titles.add(row.getString(0));
+            if (row.getValue(1) instanceof JsonArray l) {
+              lines.addAll(l);
+            }
+          });
+          return new JsonObject().put("titles", titles).put("lines", lines);
         });
   }
 

@@ -71,7 +71,7 @@ public class ExaminerVerticle extends VerticleBase {
             + "; only pending proposals are examined");
       }
       return Future.all(brands.findActive(userId, p.getString("brand")),
-              repository.otherRecentTitles(userId, p.getString("brand"), proposalId))
+              repository.otherRecent(userId, p.getString("brand"), proposalId))
           .compose(all -> {
             JsonObject brand = all.<java.util.Optional<JsonObject>>resultAt(0).orElse(new JsonObject()
                 .put("brand_id", p.getString("brand")).put("display_name", p.getString("brand"))
@@ -82,7 +82,8 @@ public class ExaminerVerticle extends VerticleBase {
                     .put("caption", p.getString("caption")).put("image_prompt", p.getString("image_prompt"))
                     .put("content_type", p.getString("content_type")))
                 .put("brand", brand)
-                .put("recent_titles", new JsonArray(all.<java.util.List<String>>resultAt(1)));
+                .put("recent_titles", all.<JsonObject>resultAt(1).getJsonArray("titles"))
+                .put("recent_lines", all.<JsonObject>resultAt(1).getJsonArray("lines"));
             return model.complete(Prompts.examination(input)).map(Verdict::of)
                 .map(v -> new Examined(v, null))
                 .recover(e -> Future.succeededFuture(new Examined(null, FailureClassifier.classify(e))));

@@ -2,6 +2,8 @@ package io.maestro.textmodel;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -9,37 +11,36 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * Offline proposals. The random source is seeded from the model seed and the whole request (agent, brand, type,
- * recent titles, round), so a burst is reproducible yet each new burst — with new recent titles — reads differently.
+ * Offline proposals from the shipped {@link Corpus}: real tips for women 45+ in the US, composed so the title keeps
+ * its promise (the number in it is the number of lines; "research"/"studies" only over lines that name a study).
+ * The random source is seeded from the model seed and the whole request, so the same seed and input give the same
+ * text. Successive proposals on one topic walk through its tips (the offset grows with the brand's recent titles on
+ * that topic), so a brand does not hear the same tip twice in a row.
  */
 final class OfflineWriter {
-  private static final List<String> BOLD = List.of(
-      "The %s mistake %d out of 10 students make every day",
-      "Why your %s routine is not working (and the %d-minute fix)",
-      "Stop doing these %d things if you care about %s",
-      "%d %s myths that science quietly debunked",
-      "The truth about %s nobody told you in your first %d weeks");
-  private static final List<String> STEADY = List.of(
-      "%d simple %s habits that actually stick",
-      "How to improve your %s in %d days without willpower",
-      "The %d-step %s checklist for busy students",
-      "%d small %s upgrades you can start tonight");
-  private static final List<String> ANALYTIC = List.of(
-      "What %d studies say about %s",
-      "A %d-week plan for better %s, step by step",
-      "%s: the %d numbers worth tracking",
-      "%d evidence-backed %s rules, ranked by effort");
-  private static final List<String> LINES = List.of(
-      "Pick one %s change and keep it for 7 days before adding another",
-      "Put your %s cue where you cannot miss it: the fridge door, your lock screen",
-      "Track %s for 3 days first; you cannot improve what you never noticed",
-      "Pair %s with something you already do every day, like brushing your teeth",
-      "Aim for 80%% consistency with %s, not perfection",
-      "Ask a friend to join you: shared %s goals are kept twice as often",
-      "Prepare for your worst day: a 2-minute version of your %s habit still counts",
-      "Review on Sunday: which %s step felt easy, and which needs to shrink?");
-  private static final List<String> HOOKS = List.of("Save this", "Share this with a friend who needs it",
-      "Follow for more", "Try it this week");
+  /** A title template: {n} lines about {topic}; {@code studies} = how many leading lines must name a study. */
+  private record Template(String text, int studies) {}
+
+  private static final List<Template> BOLD = List.of(
+      new Template("{n} {topic} tips most women over 45 never hear", 0),
+      new Template("{n} {topic} changes worth making after 45", 0),
+      new Template("Stop guessing about {topic}: {n} things that actually help", 0),
+      new Template("{n} {topic} habits worth starting in your 40s and 50s", 0),
+      new Template("The midlife {topic} reset: {n} small moves", 0));
+  private static final List<Template> STEADY = List.of(
+      new Template("{n} simple {topic} habits that stick", 0),
+      new Template("{n} easy ways to make {topic} part of your week", 0),
+      new Template("Your {topic} checklist: {n} small steps", 0),
+      new Template("{n} small {topic} upgrades to start this week", 0));
+  private static final List<Template> ANALYTIC = List.of(
+      new Template("{n} {topic} tips worth knowing after 45", 0),
+      new Template("{topic} after 45: {n} things to know", 0),
+      new Template("What the research says about {topic}: {n} takeaways", 1),
+      new Template("What {n} studies say about {topic}", -1));
+  private static final List<String> CALLS = List.of("Save this for later", "Share it with a friend who would like it",
+      "Which one will you try first?", "Pick one and try it this week");
+  /** Tips a proposal moves on by per recent proposal on the same topic: about one proposal's worth. */
+  private static final int STRIDE = 5;
 
   private final long seed;
 
@@ -52,53 +53,94 @@ final class OfflineWriter {
     String type = input.getString("content_type");
     int count = input.getInteger("count");
     JsonArray strategies = input.getJsonArray("strategies");
-    JsonArray topics = brand.getJsonArray("topics", new JsonArray());
+    List<String> recent = input.getJsonArray("recent_titles", new JsonArray()).stream().map(String::valueOf).toList();
     Random random = new Random(seed * 31 + input.encode().hashCode());
     Set<String> taken = new HashSet<>();
-    input.getJsonArray("recent_titles", new JsonArray()).forEach(t -> taken.add(normal(t.toString())));
+    recent.forEach(t -> taken.add(normal(t)));
+    List<String> written = new ArrayList<>(recent);
     JsonArray proposals = new JsonArray();
     for (int i = 0; i < count; i++) {
       String strategy = strategies.getString(i % strategies.size());
-      String topic = topics.isEmpty() ? "wellbeing" : topics.getString(random.nextInt(topics.size()));
-      String title = null;
-      for (int tries = 0; tries < 40 && (title == null || taken.contains(normal(title))); tries++) {
-        topic = topics.isEmpty() ? "wellbeing" : topics.getString(random.nextInt(topics.size()));
-        title = title(templates(strategy), topic, 3 + random.nextInt(7), random);
+      JsonObject p = null;
+      for (int tries = 0; tries < 40 && (p == null || taken.contains(normal(p.getString("title")))); tries++) {
+        p = compose(type, strategy, topic(brand, written, random), brand, written, random);
       }
-      taken.add(normal(title));
-      proposals.add(proposal(type, strategy, topic, title, brand, random));
+      taken.add(normal(p.getString("title")));
+      written.add(0, p.getString("title"));
+      proposals.add(p);
     }
     return new JsonObject().put("proposals", proposals);
   }
 
-  private JsonObject proposal(String type, String strategy, String topic, String title, JsonObject brand,
-      Random random) {
-    int lineCount = type.equals("reel") ? 4 + random.nextInt(3) : 3 + random.nextInt(3);
-    JsonArray lines = new JsonArray();
-    List<String> pool = new java.util.ArrayList<>(LINES);
-    java.util.Collections.shuffle(pool, random);
-    for (int i = 0; i < lineCount; i++) {
-      lines.add(String.format(Locale.ROOT, pool.get(i), topic));
+  /** The brand topic its recent titles mention least; ties broken by the seeded random. */
+  private static String topic(JsonObject brand, List<String> recent, Random random) {
+    List<String> topics = brand.getJsonArray("topics", new JsonArray()).stream().map(String::valueOf).toList();
+    if (topics.isEmpty()) {
+      topics = List.of("healthspan");
     }
-    JsonArray slides = type.equals("post") ? lines.copy() : new JsonArray();
-    StringBuilder caption = new StringBuilder(title).append("\n\n");
-    lines.forEach(line -> caption.append("• ").append(line).append('\n'));
-    caption.append('\n').append(HOOKS.get(random.nextInt(HOOKS.size()))).append(" — @").append(brand.getString("brand_id"))
-        .append("\n#").append(topic.replace(" ", "")).append(" #wellness #studentlife");
-    return new JsonObject()
-        .put("title", title)
-        .put("content_lines", lines)
-        .put("slide_texts", slides)
-        .put("caption", caption.toString())
-        .put("image_prompt", "Soft natural-light photograph evoking " + topic + " for " + brand.getString("display_name")
-            + ", calm editorial style, generous empty space for text, no words or logos")
-        .put("strategy", strategy)
-        .put("reasoning", "Strategy " + strategy + ": " + reason(strategy) + " Topic " + topic + " is one of "
-            + brand.getString("display_name") + "'s pillars.")
-        .put("topic_bucket", topic);
+    long least = Long.MAX_VALUE;
+    List<String> candidates = new ArrayList<>();
+    for (String t : topics) {
+      long n = mentions(recent, t);
+      if (n < least) {
+        least = n;
+        candidates.clear();
+      }
+      if (n == least) {
+        candidates.add(t);
+      }
+    }
+    return candidates.get(random.nextInt(candidates.size()));
   }
 
-  private static List<String> templates(String strategy) {
+  private static long mentions(List<String> titles, String topic) {
+    String t = topic.toLowerCase(Locale.ROOT);
+    return titles.stream().filter(title -> title.toLowerCase(Locale.ROOT).contains(t)).count();
+  }
+
+  private JsonObject compose(String type, String strategy, String topicName, JsonObject brand, List<String> recent,
+      Random random) {
+    Corpus.Topic topic = Corpus.topic(topicName);
+    int n = type.equals("reel") ? 4 + random.nextInt(3) : 3 + random.nextInt(3);
+    Template template = template(strategy, topic, n, random);
+    long seen = mentions(recent, topicName);
+    List<String> lines = new ArrayList<>();
+    int studyLines = template.studies() < 0 ? n : template.studies();
+    for (int i = 0; i < studyLines; i++) {
+      lines.add(topic.studies().get((int) ((seen + i) % topic.studies().size())));
+    }
+    List<String> tips = new ArrayList<>(topic.tips());
+    // a stable order per brand and topic, walked on by STRIDE per recent proposal on the topic
+    Collections.shuffle(tips, new Random(seed ^ (brand.getString("brand_id") + "/" + topicName).hashCode()));
+    for (int i = 0; lines.size() < n; i++) {
+      lines.add(tips.get((int) ((seen * STRIDE + i) % tips.size())));
+    }
+    String title = template.text().replace("{n}", Integer.toString(n)).replace("{topic}", topicName);
+    title = Character.toUpperCase(title.charAt(0)) + title.substring(1);
+    JsonArray content = new JsonArray(lines);
+    return new JsonObject()
+        .put("title", title)
+        .put("content_lines", content)
+        .put("slide_texts", type.equals("post") ? content.copy() : new JsonArray())
+        .put("caption", caption(title, lines, topicName, brand, random))
+        .put("image_prompt", "Soft natural-light photograph about " + topicName + " for "
+            + brand.getString("display_name") + ": a woman in her fifties in an everyday setting, calm editorial"
+            + " style, generous empty space for text, no words or logos")
+        .put("strategy", strategy)
+        .put("reasoning", "Strategy " + strategy + ": " + reason(strategy) + " Topic " + topicName + " is one of "
+            + brand.getString("display_name") + "'s pillars; every line is a concrete step or a named finding for "
+            + "women 45+.")
+        .put("topic_bucket", topicName);
+  }
+
+  /** A template of the strategy's family that this topic can fill: research titles need enough study lines. */
+  private static Template template(String strategy, Corpus.Topic topic, int n, Random random) {
+    List<Template> fitting = family(strategy).stream().filter(t -> t.studies() >= 0 ? t.studies() <= topic.studies()
+        .size() : topic.studies().size() >= n).toList();
+    return fitting.get(random.nextInt(fitting.size()));
+  }
+
+  private static List<Template> family(String strategy) {
     return switch (strategy) {
       case "explore", "trending", "double_down" -> BOLD;
       case "analyze", "systematic" -> ANALYTIC;
@@ -106,25 +148,25 @@ final class OfflineWriter {
     };
   }
 
+  private static String caption(String title, List<String> lines, String topic, JsonObject brand, Random random) {
+    StringBuilder caption = new StringBuilder(title).append("\n\n");
+    lines.forEach(line -> caption.append("• ").append(line).append('\n'));
+    return caption.append('\n').append(CALLS.get(random.nextInt(CALLS.size()))).append(" — @")
+        .append(brand.getString("brand_id")).append("\n#").append(topic.replace(" ", ""))
+        .append(" #healthyaging #over45 #womenswellness").toString();
+  }
+
   private static String reason(String strategy) {
     return switch (strategy) {
-      case "explore" -> "test a curiosity-gap hook the brand has not used.";
-      case "trending" -> "ride a myth-busting angle that is circulating now.";
-      case "double_down" -> "push the bold format that earns saves.";
+      case "explore" -> "test a fresh angle the brand has not used.";
+      case "trending" -> "a timely, practical take on a topic people are talking about.";
+      case "double_down" -> "push the list format that earns saves.";
       case "analyze" -> "lead with evidence, which this audience trusts.";
-      case "systematic" -> "a plan format is easy to save and follow.";
+      case "systematic" -> "a checklist is easy to save and follow.";
       case "refine", "iterate" -> "a proven list format, tightened.";
       case "compound" -> "small habits that build on each other.";
       default -> "a clear, useful list.";
     };
-  }
-
-  private static String title(List<String> templates, String topic, int number, Random random) {
-    String template = templates.get(random.nextInt(templates.size()));
-    // templates put the number and the topic in either order; fill by type
-    String title = template.indexOf("%d") < template.indexOf("%s")
-        ? String.format(Locale.ROOT, template, number, topic) : String.format(Locale.ROOT, template, topic, number);
-    return Character.toUpperCase(title.charAt(0)) + title.substring(1);
   }
 
   static String normal(String title) {

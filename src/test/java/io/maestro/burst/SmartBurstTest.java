@@ -145,7 +145,11 @@ class SmartBurstTest {
     }
     long accepted = app.count("SELECT count(*) FROM proposals WHERE burst_id = '" + burstId + "' AND status = 'accepted'");
     assertThat(app.count("SELECT count(*) FROM jobs j JOIN proposals p ON p.accepted_job_id = j.job_id WHERE p.burst_id = '"
-        + burstId + "'")).isEqualTo(accepted).isGreaterThanOrEqualTo(posts + reels);
+        + burstId + "'")).isEqualTo(accepted).isPositive();
+    // the examiner judges: every original is accepted, or rejected with exactly one replacement
+    assertThat(app.count("SELECT count(*) FROM proposals o WHERE o.burst_id = '" + burstId + "' AND o.replaces_proposal"
+        + " IS NULL AND (o.status = 'accepted' OR (SELECT count(*) FROM proposals r WHERE r.replaces_proposal ="
+        + " o.proposal_id) = 1)")).isEqualTo(posts + reels);
   }
 
   @Test

@@ -47,7 +47,7 @@ class ExaminerTest {
 
       var original = Rows.of(app, "SELECT * FROM proposals WHERE proposal_id = 'TOBY-900'").get(0);
       assertThat(original.get("status")).isEqualTo("rejected");
-      assertThat((String) original.get("examiner_reason")).contains("offline rules").contains("content line");
+      assertThat((String) original.get("examiner_reason")).contains("offline rules").contains("only 0 line(s)");
       var made = Rows.of(app, "SELECT * FROM proposals WHERE replaces_proposal = 'TOBY-900'");
       assertThat(made).hasSize(1);
       assertThat(made.get(0).get("agent_name")).isEqualTo("toby");
