@@ -25,8 +25,7 @@ RUN chmod +x mvnw && ./mvnw -q -B -DskipTests package
 
 # ---- runtime stage -----------------------------------------------------------------------------------------
 FROM eclipse-temurin:17-jre
-# ffmpeg encodes reels (found on PATH; media.ffmpegPath can point elsewhere)
-RUN apt-get update && apt-get install -y --no-install-recommends ffmpeg && rm -rf /var/lib/apt/lists/*
+# no ffmpeg: reels are encoded in-process by FFmpeg's libraries, which come inside the jar (linux-x86_64)
 RUN groupadd --system maestro \
  && useradd --system --gid maestro --home-dir /app --no-create-home --shell /usr/sbin/nologin maestro
 WORKDIR /app

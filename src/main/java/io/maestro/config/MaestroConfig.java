@@ -124,9 +124,10 @@ public final class MaestroConfig {
       "A running burst renews its per-user lock; a lock not renewed for this long (crashed node) is taken over.");
 
   public static final ConfigKey FFMPEG_PATH = ConfigKey.string("media.ffmpegPath", "MAESTRO_FFMPEG_PATH", "",
-      "ffmpeg executable for reels. Empty = ffmpeg on PATH (Debian/Ubuntu: apt-get install ffmpeg).");
+      "Optional external ffmpeg executable for reels. Empty = FFmpeg's libraries in-process (nothing to install).");
   public static final ConfigKey MUSIC_PATH = ConfigKey.string("media.musicPath", "MAESTRO_MUSIC_PATH", "",
-      "Audio file laid under every reel. Empty = a silent AAC track.");
+      "Audio file laid under every reel (any format FFmpeg reads; looped, faded). "
+          + "Empty = a quiet generated ambient bed.");
   public static final ConfigKey DEAPI_API_KEY = ConfigKey.secret("deapi.apiKey", "DEAPI_API_KEY",
       "deAPI key for AI backgrounds. Empty = the procedural background renderer (no network).");
   public static final ConfigKey DEAPI_BASE_URL = ConfigKey.string("deapi.baseUrl", "DEAPI_BASE_URL",

@@ -110,6 +110,114 @@ public final class Composer {
     return image;
   }
 
+  /**
+   * A reel's moving layer: the background cropped to cover {@code width}×{@code height} (a little larger than the
+   * frame, room for the zoom) under a scrim in the brand's colour — the text layers are drawn for this scrim.
+   */
+  public BufferedImage reelPlate(BufferedImage background, BrandStyle style, boolean dark, int width, int height) {
+    BufferedImage image = canvas(background, width, height);
+    Graphics2D g = graphics(image);
+    try {
+      g.setColor(alpha(reelScrim(style, dark), dark ? 170 : 200));
+      g.fillRect(0, 0, width, height);
+    } finally {
+      g.dispose();
+    }
+    return image;
+  }
+
+  private static Color reelScrim(BrandStyle style, boolean dark) {
+    return dark ? ProceduralBackground.mix(style.primary(), Color.BLACK, 0.6)
+        : ProceduralBackground.mix(style.accent(), Color.WHITE, 0.75);
+  }
+
+  private static Color reelInk(BrandStyle style, boolean dark) {
+    return dark ? Color.WHITE : ProceduralBackground.mix(style.primary(), Color.BLACK, 0.35);
+  }
+
+  private static Color reelMark(BrandStyle style, boolean dark) {
+    return dark ? style.accent() : style.primary();
+  }
+
+  /** The reel's opening still (transparent but for the text): the title, large, with the brand at the foot. */
+  public BufferedImage reelTitleInk(String title, BrandStyle style, boolean dark) {
+    BufferedImage image = new BufferedImage(REEL_W, REEL_H, BufferedImage.TYPE_INT_ARGB);
+    Graphics2D g = graphics(image);
+    try {
+      Fitted heading = fit(g, title, Fonts.BOLD, REEL_W - 2 * MARGIN, 820, 112, 44);
+      int y = (REEL_H - heading.lines().size() * heading.lineHeight()) / 2 - 80;
+      g.setColor(reelMark(style, dark));
+      g.fillRoundRect(MARGIN, y - 56, 180, 16, 16, 16);
+      drawLines(g, heading, MARGIN, y, reelInk(style, dark));
+      footer(g, style, REEL_W, REEL_H, reelMark(style, dark));
+    } finally {
+      g.dispose();
+    }
+    return image;
+  }
+
+  /** One content still: its position ("2 / 3") and its line(s), large and centred on the frame's height. */
+  public BufferedImage reelLinesInk(List<String> lines, int index, int total, BrandStyle style, boolean dark) {
+    BufferedImage image = new BufferedImage(REEL_W, REEL_H, BufferedImage.TYPE_INT_ARGB);
+    Graphics2D g = graphics(image);
+    try {
+      String text = String.join("\n", lines);
+      Fitted body = fit(g, text, Fonts.BOLD, REEL_W - 2 * MARGIN, 900, lines.size() > 1 ? 84 : 96, 36);
+      int y = (REEL_H - body.lines().size() * body.lineHeight()) / 2;
+      g.setFont(Fonts.BOLD.deriveFont(44f));
+      g.setColor(reelMark(style, dark));
+      g.drawString(index + " / " + total, MARGIN, y - 70);
+      drawLines(g, body, MARGIN, y, reelInk(style, dark));
+      footer(g, style, REEL_W, REEL_H, reelMark(style, dark));
+    } finally {
+      g.dispose();
+    }
+    return image;
+  }
+
+  /** The closing still: the brand's name, large, and its handle. */
+  public BufferedImage reelBrandInk(BrandStyle style, boolean dark) {
+    BufferedImage image = new BufferedImage(REEL_W, REEL_H, BufferedImage.TYPE_INT_ARGB);
+    Graphics2D g = graphics(image);
+    try {
+      Fitted name = fit(g, style.displayName(), Fonts.BOLD, REEL_W - 2 * MARGIN, 560, 120, 48);
+      int height = name.lines().size() * name.lineHeight();
+      int y = (REEL_H - height) / 2 - 40;
+      g.setColor(reelMark(style, dark));
+      g.fillRoundRect((REEL_W - 180) / 2, y - 60, 180, 16, 16, 16);
+      g.setFont(name.font());
+      FontMetrics metrics = g.getFontMetrics();
+      int baseline = y + metrics.getAscent();
+      for (String line : name.lines()) {
+        int x = (REEL_W - metrics.stringWidth(line)) / 2;
+        g.setColor(new Color(0, 0, 0, 90));
+        g.drawString(line, x + 3, baseline + 3);
+        g.setColor(reelInk(style, dark));
+        g.drawString(line, x, baseline);
+        baseline += name.lineHeight();
+      }
+      g.setFont(Fonts.REGULAR.deriveFont(46f));
+      g.setColor(reelMark(style, dark));
+      String handle = "@" + style.brandId();
+      g.drawString(handle, (REEL_W - g.getFontMetrics().stringWidth(handle)) / 2, y + height + 70);
+    } finally {
+      g.dispose();
+    }
+    return image;
+  }
+
+  /** A reel still as one picture (the thumbnail): the plate scaled to the frame with the text layer on it. */
+  public static BufferedImage flatten(BufferedImage plate, BufferedImage ink) {
+    BufferedImage image = canvas(plate, REEL_W, REEL_H);
+    Graphics2D g = graphics(image);
+    try {
+      g.drawImage(ink, 0, 0, null);
+    } finally {
+      g.dispose();
+    }
+    return image;
+  }
+
   /** The largest font size (from max down to min) at which the wrapped text fits the box. */
   static Fitted fit(Graphics2D g, String text, Font base, int maxWidth, int maxHeight, float maxSize, float minSize) {
     String clean = text == null ? "" : text.strip();

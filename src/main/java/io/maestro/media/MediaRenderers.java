@@ -14,11 +14,16 @@ public final class MediaRenderers {
   private MediaRenderers() {}
 
   public static Map<String, JobRenderer> create(Vertx vertx, MaestroConfig config, Pool pool) {
+    return create(vertx, config, pool, backgrounds(vertx, config));
+  }
+
+  /** With the given background source (tests: a slow one, to put a deadline in the middle of an encode). */
+  static Map<String, JobRenderer> create(Vertx vertx, MaestroConfig config, Pool pool, BackgroundSource backgrounds) {
     MediaStore store = MediaStores.create(vertx, config);
     MediaWork work = new MediaWork(vertx, new BrandRepository(pool), store);
-    BackgroundSource backgrounds = backgrounds(vertx, config);
     ReelEncoder encoder = new ReelEncoder(config.string(MaestroConfig.FFMPEG_PATH),
-        config.string(MaestroConfig.MUSIC_PATH));
+        config.string(MaestroConfig.MUSIC_PATH),
+        ReelEncoder.threadsFor(config.integer(MaestroConfig.WORKER_INSTANCES)));
     return Map.of("post", new PostRenderer(backgrounds, work),
         "light", new ReelRenderer(false, backgrounds, work, encoder),
         "dark", new ReelRenderer(true, backgrounds, work, encoder));

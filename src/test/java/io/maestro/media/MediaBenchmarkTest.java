@@ -6,8 +6,12 @@ import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
-import javax.imageio.ImageIO;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -41,24 +45,81 @@ class MediaBenchmarkTest {
     assertThat(bytes).isPositive();
   }
 
-  @Test
-  @DisplayName("reel encodes per minute (frame + ffmpeg libx264/AAC 7.5 s 1080×1920, one at a time)")
-  void reelEncodes() throws Exception {
-    ReelEncoder encoder = new ReelEncoder("", "");
+  /** One whole reel as a worker makes it: background, stills, encode, thumbnail JPEG. */
+  private long reel(ReelEncoder encoder, Path dir, int i, java.util.function.LongSupplier remaining) throws Exception {
     Composer composer = new Composer();
+    BufferedImage background = new ProceduralBackground().render("reel " + i, style, 1080, 1920);
+    ReelEncoder.Stills stills = ReelRenderer.stills(composer, background, "Three habits for deep sleep",
+        List.of("Dim the lights an hour before bed", "Keep the room cool", "No screens in bed"), style, i % 2 == 0, i);
+    Path out = dir.resolve("reel" + i + ".mp4");
+    encoder.encode(stills, out, remaining);
+    Composer.jpeg(Composer.flatten(stills.plate(), stills.inks().get(0)));
+    long size = Files.size(out);
+    Files.delete(out);
+    return size;
+  }
+
+  private static long rssKb() throws Exception {
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+      }
+    }
+    return -1;
+  }
+
+  @Test
+  @DisplayName("reel encodes per minute with the default 2 job workers (in-process FFmpeg, 1080×1920 7.5 s), and "
+      + "the process's RSS before and after 200 encodes (every tenth stopped mid-way by its deadline)")
+  void reelEncodes() throws Exception {
+    int workers = 2;
+    ReelEncoder encoder = new ReelEncoder("", "", ReelEncoder.threadsFor(workers));
     Path dir = Files.createTempDirectory("reel-bench");
-    int n = 4;
+    for (int i = 0; i < 4; i++) {
+      reel(encoder, dir, i, () -> 600_000); // warm-up: JIT, FFmpeg's tables, JavaCPP's caches
+    }
+    System.gc();
+    long rssBefore = rssKb();
+    int total = Integer.getInteger("reels", 200);
+    AtomicInteger next = new AtomicInteger();
+    AtomicInteger timedOut = new AtomicInteger();
+    List<Long> sizes = java.util.Collections.synchronizedList(new ArrayList<>());
+    ExecutorService pool = Executors.newFixedThreadPool(workers);
     long start = System.nanoTime();
-    for (int i = 0; i < n; i++) {
-      BufferedImage frame = composer.reelFrame(new ProceduralBackground().render("reel " + i, style, 1080, 1920),
-          "Three habits for deep sleep", List.of("Dim the lights", "Keep it cool"), style, i % 2 == 0);
-      Path png = dir.resolve("frame" + i + ".png");
-      ImageIO.write(frame, "png", png.toFile());
-      encoder.encode(png, dir.resolve("reel" + i + ".mp4"), 300_000);
+    List<Future<?>> done = new ArrayList<>();
+    for (int w = 0; w < workers; w++) {
+      done.add(pool.submit(() -> {
+        for (int i = next.getAndIncrement(); i < total; i = next.getAndIncrement()) {
+          if (i % 10 == 9) {
+            AtomicInteger frames = new AtomicInteger();
+            try { // the deadline passes after 100 frames
+              reel(encoder, dir, i, () -> frames.incrementAndGet() > 100 ? 0 : 600_000);
+            } catch (io.maestro.failure.MaestroException e) {
+              timedOut.incrementAndGet();
+            }
+          } else {
+            sizes.add(reel(encoder, dir, i, () -> 600_000));
+          }
+        }
+        return null;
+      }));
+    }
+    for (Future<?> f : done) {
+      f.get();
     }
     double seconds = (System.nanoTime() - start) / 1e9;
-    System.out.printf("BENCHMARK reel encodes: %d in %.2f s = %.1f reels/min (%.2f s each)%n", n, seconds,
-        n * 60 / seconds, seconds / n);
-    assertThat(Files.size(dir.resolve("reel0.mp4"))).isPositive();
+    pool.shutdown();
+    System.gc();
+    Thread.sleep(500);
+    long rssAfter = rssKb();
+    int completed = sizes.size();
+    double avgKb = sizes.stream().mapToLong(Long::longValue).average().orElse(0) / 1024;
+    System.out.printf("BENCHMARK reel encodes: %d complete (+%d stopped at frame 100) in %.1f s with %d workers = "
+        + "%.1f reels/min (avg %.0f KB MP4); load average %s%n", completed, timedOut.get(), seconds, workers,
+        (completed + timedOut.get() * 100.0 / ReelTimeline.FRAMES) * 60 / seconds, avgKb,
+        Files.readString(Path.of("/proc/loadavg")).strip());
+    System.out.printf("BENCHMARK reel RSS: %d MB before, %d MB after %d encodes (%+d MB)%n", rssBefore / 1024,
+        rssAfter / 1024, total, (rssAfter - rssBefore) / 1024);
+    assertThat(timedOut.get()).isEqualTo(total / 10);
   }
 }
