@@ -13,6 +13,11 @@ public final class Addresses {
   public static final String WORKER_READY = "maestro.jobs.worker.ready";
   /** Local: a worker instance is going away. */
   public static final String WORKER_GONE = "maestro.jobs.worker.gone";
+  /**
+   * Local publish, from the dispatcher when it stops: it has handed back every job still running, so each worker
+   * interrupts its job at once instead of letting it run on (a stop must end within jobs.shutdownGraceMs).
+   */
+  public static final String WORKERS_ABORT = "maestro.jobs.workers.abort";
   /** Local: per-instance address prefix of a worker; the dispatcher sends one job at a time to an idle one. */
   public static final String WORKER_PREFIX = "maestro.jobs.worker.";
   /** Local: progress of a running job (step, percent, per-brand output), fire-and-forget from the worker. */

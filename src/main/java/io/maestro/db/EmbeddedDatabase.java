@@ -59,6 +59,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
           .setCleanDataDirectory(false)
           .setPort(port)
           .setPGStartupWait(Duration.ofSeconds(60))
+          // zonky's own JVM hook would stop PostgreSQL in parallel with Maestro's shutdown, before the dispatcher
+          // hands its leases back; Maestro stops it itself, last (MainVerticle.stop)
+          .setRegisterShutdownHook(false)
           .start();
       LOG.info("Embedded PostgreSQL started on 127.0.0.1:{} with data in {} ({} ms)", postgres.getPort(), pgData,
           (System.nanoTime() - started) / 1_000_000);

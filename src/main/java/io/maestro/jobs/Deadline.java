@@ -20,6 +20,7 @@ final class Deadline implements AutoCloseable {
   private final long deadlineNanos;
   private final long budgetMillis;
   private final ScheduledFuture<?> interrupter;
+  private final Thread worker;
   private volatile boolean expired;
   private boolean closed; // guarded by this: no interrupt may land after close()
 
@@ -27,6 +28,7 @@ final class Deadline implements AutoCloseable {
     this.budgetMillis = budgetMillis;
     this.deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(budgetMillis);
     Thread worker = Thread.currentThread();
+    this.worker = worker;
     this.interrupter = TIMER.schedule(() -> {
       synchronized (this) {
         if (!closed) {
@@ -35,6 +37,16 @@ final class Deadline implements AutoCloseable {
         }
       }
     }, budgetMillis, TimeUnit.MILLISECONDS);
+  }
+
+  /** Ends the job now, as if its deadline had passed (the node is stopping and has handed the job back). */
+  void abort() {
+    synchronized (this) {
+      if (!closed) {
+        expired = true;
+        worker.interrupt();
+      }
+    }
   }
 
   boolean expired() {

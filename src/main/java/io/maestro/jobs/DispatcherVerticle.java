@@ -363,7 +363,10 @@ public class DispatcherVerticle extends VerticleBase {
     long deadline = System.nanoTime() + shutdownGraceMs * 1_000_000L;
     io.vertx.core.Promise<Void> drained = io.vertx.core.Promise.promise();
     awaitDrained(deadline, drained);
-    return drained.future().compose(ignored -> releaseRemaining());
+    // handed back (or not, if the database is gone): either way no job of this node may keep the stop waiting
+    return drained.future().compose(ignored -> releaseRemaining())
+        .onComplete(ignored -> vertx.eventBus().publish(Addresses.WORKERS_ABORT, new JsonObject(),
+            new DeliveryOptions().setLocalOnly(true)));
   }
 
   private void releaseClaimedWhileStopping(List<JsonObject> claimed) {

@@ -19,6 +19,8 @@ import java.util.function.Consumer;
  */
 public final class JobRunner {
   private final Map<String, JobRenderer> renderers;
+  /** The deadline of the job running now, if any: {@link #abort()} ends it. */
+  private volatile Deadline current;
 
   public JobRunner(Map<String, JobRenderer> renderers) {
     this.renderers = Map.copyOf(renderers);
@@ -40,6 +42,7 @@ public final class JobRunner {
     Map<String, JsonObject> outputs = new LinkedHashMap<>();
     Map<String, Failure> failures = new LinkedHashMap<>();
     try (Deadline deadline = new Deadline(deadlineMs)) {
+      current = deadline;
       for (int i = 0; i < brands.size(); i++) {
         String brand = brands.get(i);
         int basePercent = 100 * i / brands.size();
@@ -59,7 +62,16 @@ public final class JobRunner {
             .put("brand", brand).put("output", output));
       }
     }
+    current = null;
     return outcome(brands, outputs, failures);
+  }
+
+  /** Called from another thread: interrupts the running job, and the brands it has not started are not rendered. */
+  public void abort() {
+    Deadline deadline = current;
+    if (deadline != null) {
+      deadline.abort();
+    }
   }
 
   private JsonObject renderBrand(JobRenderer renderer, JsonObject job, String brand, Deadline deadline,

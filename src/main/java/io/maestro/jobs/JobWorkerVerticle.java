@@ -24,6 +24,7 @@ public class JobWorkerVerticle extends VerticleBase {
   private JobRunner runner;
   private String address;
   private MessageConsumer<JsonObject> consumer;
+  private MessageConsumer<JsonObject> abortConsumer;
 
   /** With the node's real media renderers ({@link Renderers#defaults}). */
   public JobWorkerVerticle() {
@@ -41,7 +42,14 @@ public class JobWorkerVerticle extends VerticleBase {
         : Renderers.defaults(vertx, config, Database.pool(vertx, config().getString(Database.RUNTIME_URL), config)));
     address = Addresses.WORKER_PREFIX + UUID.randomUUID();
     consumer = vertx.eventBus().localConsumer(address, this::handle);
-    return consumer.completion().onSuccess(ignored -> announceIdle());
+    // the abort must be heard while this worker's own context is busy running the job, so it listens on an event
+    // loop of its own (internal API, as media.Blocking: Vert.x has no public way to make one from a worker)
+    io.vertx.core.Promise<Void> abortReady = io.vertx.core.Promise.promise();
+    ((io.vertx.core.internal.VertxInternal) vertx).createEventLoopContext().runOnContext(ignored -> {
+      abortConsumer = vertx.eventBus().localConsumer(Addresses.WORKERS_ABORT, message -> runner.abort());
+      abortConsumer.completion().onComplete(abortReady);
+    });
+    return Future.all(consumer.completion(), abortReady.future()).onSuccess(ignored -> announceIdle());
   }
 
   private void handle(Message<JsonObject> message) {
@@ -66,6 +74,7 @@ public class JobWorkerVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.eventBus().send(Addresses.WORKER_GONE, new JsonObject().put("address", address));
-    return consumer == null ? Future.succeededFuture() : consumer.unregister();
+    Future<Void> abort = abortConsumer == null ? Future.succeededFuture() : abortConsumer.unregister();
+    return consumer == null ? abort : Future.all(consumer.unregister(), abort);
   }
 }
