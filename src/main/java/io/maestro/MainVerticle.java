@@ -9,8 +9,14 @@ import io.maestro.db.Migrations;
 import io.maestro.healing.HealerVerticle;
 import io.maestro.health.Readiness;
 import io.maestro.jobs.DispatcherVerticle;
-import io.maestro.jobs.JobRenderer;
 import io.maestro.jobs.JobWorkerVerticle;
+import io.maestro.media.DeApiBudget;
+import io.maestro.media.MediaRenderers;
+import io.maestro.metrics.Metrics;
+import io.maestro.node.NodeContext;
+import io.maestro.node.NodeRuntime;
+import io.maestro.render.JobRenderer;
+import io.maestro.render.RendererFactory;
 import java.util.Map;
 import java.util.function.Function;
 import io.maestro.schedule.SchedulerVerticle;
@@ -18,7 +24,6 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.net.InetAddress;
@@ -35,18 +40,24 @@ import org.slf4j.LoggerFactory;
 public class MainVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(MainVerticle.class);
 
-  private final Function<MaestroConfig, Map<String, JobRenderer>> renderers;
+  private final RendererFactory renderers;
   private EmbeddedDatabase embedded;
   private Pool pool;
+  private volatile NodeContext context;
 
-  /** With the node's real renderers ({@link io.maestro.jobs.Renderers#defaults}). */
+  /** With the node's real renderers: post images and reels ({@link MediaRenderers#create}). */
   public MainVerticle() {
-    this(null);
+    this.renderers = MediaRenderers::create;
   }
 
   /** With other job stages (tests run whole nodes with scripted stages). */
   public MainVerticle(Function<MaestroConfig, Map<String, JobRenderer>> renderers) {
-    this.renderers = renderers;
+    this.renderers = RendererFactory.of(renderers);
+  }
+
+  /** The node's context once the database is up (null before): tests read the bound port from its runtime. */
+  public NodeContext context() {
+    return context;
   }
 
   @Override
@@ -72,34 +83,34 @@ public class MainVerticle extends VerticleBase {
 
   private Future<?> deployActors(MaestroConfig config, String dbUrl) {
     String nodeId = config.string(MaestroConfig.NODE_ID).isBlank() ? defaultNodeId() : config.string(MaestroConfig.NODE_ID);
-    JsonObject actorConfig = config.toJson().put(Database.RUNTIME_URL, dbUrl).put(DispatcherVerticle.RUNTIME_NODE_ID, nodeId);
     pool = Database.pool(vertx, dbUrl, config);
+    NodeContext node = new NodeContext(config, pool, nodeId, Metrics.registry(vertx), renderers, new NodeRuntime());
+    context = node;
     int workers = config.integer(MaestroConfig.WORKER_INSTANCES);
     return pool.preparedQuery("SELECT maestro_provision_user($1)").execute(Tuple.of(config.string(MaestroConfig.LOCAL_USER)))
-        .compose(ignored -> deploy("job dispatcher", DispatcherVerticle::new, actorConfig, ThreadingModel.EVENT_LOOP, 1))
+        .compose(ignored -> deploy("job dispatcher", () -> new DispatcherVerticle(node), ThreadingModel.EVENT_LOOP, 1))
         .compose(ignored -> workers == 0 ? Future.succeededFuture()
-            : deploy("job worker", () -> renderers == null ? new JobWorkerVerticle() : new JobWorkerVerticle(renderers), actorConfig, ThreadingModel.WORKER, workers))
-        .compose(ignored -> deploy("proposal agents", io.maestro.agents.ProposalAgentVerticle::new, actorConfig, ThreadingModel.EVENT_LOOP, 1))
-        .compose(ignored -> deploy("examiner", io.maestro.examiner.ExaminerVerticle::new, actorConfig, ThreadingModel.EVENT_LOOP, 1))
-        .compose(ignored -> deploy("burst coordinator", io.maestro.burst.BurstVerticle::new, actorConfig, ThreadingModel.EVENT_LOOP, 1))
-        .compose(ignored -> deploy("healer", HealerVerticle::new, actorConfig, ThreadingModel.EVENT_LOOP, 1))
-        .compose(ignored -> deploy("scheduler", SchedulerVerticle::new, actorConfig, ThreadingModel.EVENT_LOOP, 1))
-        .compose(ignored -> deploy("publisher", io.maestro.publish.PublisherVerticle::new, actorConfig, ThreadingModel.EVENT_LOOP, 1))
-        .compose(ignored -> deploy("metrics", io.maestro.metrics.MetricsVerticle::new, actorConfig, ThreadingModel.EVENT_LOOP, 1))
-        .compose(ignored -> deploy("HTTP API", HttpApiVerticle::new, actorConfig, ThreadingModel.EVENT_LOOP, 1))
+            : deploy("job worker", () -> new JobWorkerVerticle(node), ThreadingModel.WORKER, workers))
+        .compose(ignored -> deploy("proposal agents", () -> new io.maestro.agents.ProposalAgentVerticle(node), ThreadingModel.EVENT_LOOP, 1))
+        .compose(ignored -> deploy("examiner", () -> new io.maestro.examiner.ExaminerVerticle(node), ThreadingModel.EVENT_LOOP, 1))
+        .compose(ignored -> deploy("burst coordinator", () -> new io.maestro.burst.BurstVerticle(node), ThreadingModel.EVENT_LOOP, 1))
+        .compose(ignored -> deploy("healer", () -> new HealerVerticle(node), ThreadingModel.EVENT_LOOP, 1))
+        .compose(ignored -> deploy("scheduler", () -> new SchedulerVerticle(node), ThreadingModel.EVENT_LOOP, 1))
+        .compose(ignored -> deploy("publisher", () -> new io.maestro.publish.PublisherVerticle(node), ThreadingModel.EVENT_LOOP, 1))
+        .compose(ignored -> deploy("metrics", () -> new io.maestro.metrics.MetricsVerticle(node,
+            now -> DeApiBudget.usedToday(vertx, now)), ThreadingModel.EVENT_LOOP, 1))
+        .compose(ignored -> deploy("HTTP API", () -> new HttpApiVerticle(node), ThreadingModel.EVENT_LOOP, 1))
         .onSuccess(ignored -> {
           Readiness.markActorsDeployed(vertx);
           LOG.info("Maestro node {} started: {} database, {} job worker(s), text model {}, auth {}", nodeId,
-              config.embeddedDatabase() ? "embedded" : "external", workers,
-              vertx.sharedData().getLocalMap(HttpApiVerticle.RUNTIME_MAP).get(io.maestro.textmodel.TextModels.RUNTIME_KEY),
+              config.embeddedDatabase() ? "embedded" : "external", workers, node.runtime().textModel(),
               config.authEnabled() ? "JWT" : "off (local mode, loopback only)");
         });
   }
 
-  private Future<String> deploy(String actor, Supplier<? extends VerticleBase> factory, JsonObject config,
-      ThreadingModel threading, int instances) {
-    return vertx.deployVerticle(factory, new DeploymentOptions().setConfig(config).setThreadingModel(threading)
-            .setInstances(instances))
+  private Future<String> deploy(String actor, Supplier<? extends VerticleBase> factory, ThreadingModel threading,
+      int instances) {
+    return vertx.deployVerticle(factory, new DeploymentOptions().setThreadingModel(threading).setInstances(instances))
         .recover(e -> Future.failedFuture(new StartupFailure("the " + actor + " did not start: " + StartupFailure.describe(e), e)));
   }
 

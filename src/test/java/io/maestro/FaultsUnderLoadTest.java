@@ -2,7 +2,6 @@ package io.maestro;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.maestro.db.Database;
 import io.maestro.fakes.FakeDeApi;
 import io.maestro.jobs.JobWorkerVerticle;
 import io.maestro.testing.Eventually;
@@ -35,10 +34,8 @@ class FaultsUnderLoadTest {
           .put("healer.intervalMs", 250).put("healer.backoffBaseMs", 50).put("healer.backoffMaxMs", 200)
           .put("limits.requestBurst", 10_000).put("limits.requestsPerMinute", 100_000);
       try (TestApp app = TestApp.start(overrides)) {
-        JsonObject workerConfig = TestApp.config(app.dbUrl, overrides).put(Database.RUNTIME_URL, app.dbUrl);
-        DeploymentOptions workers = new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setInstances(2)
-            .setConfig(workerConfig);
-        String workerDeployment = app.vertx.deployVerticle(() -> new JobWorkerVerticle(), workers).await(30, TimeUnit.SECONDS);
+        DeploymentOptions workers = new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setInstances(2);
+        String workerDeployment = app.vertx.deployVerticle(() -> new JobWorkerVerticle(app.context()), workers).await(30, TimeUnit.SECONDS);
 
         int created = 0;
         int lastFault = -1;
@@ -55,7 +52,7 @@ class FaultsUnderLoadTest {
               app.count("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
                   + " WHERE datname = current_database() AND pid <> pg_backend_pid()"); // ...the database drops us
             } else if (created == 22) {
-              workerDeployment = app.vertx.deployVerticle(() -> new JobWorkerVerticle(), workers).await(30, TimeUnit.SECONDS);
+              workerDeployment = app.vertx.deployVerticle(() -> new JobWorkerVerticle(app.context()), workers).await(30, TimeUnit.SECONDS);
             }
           }
           var response = Http.post(app.http, "/jobs/create", new JsonObject().put("title", "load " + created)

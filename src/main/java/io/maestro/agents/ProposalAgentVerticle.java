@@ -1,17 +1,16 @@
 package io.maestro.agents;
 
 import io.maestro.activity.ActivityLog;
-import io.maestro.api.HttpApiVerticle;
 import io.maestro.brands.BrandRepository;
 import io.maestro.bus.Addresses;
 import io.maestro.config.MaestroConfig;
-import io.maestro.db.Database;
 import io.maestro.failure.FailureCode;
 import io.maestro.failure.Failures;
 import io.maestro.failure.MaestroException;
 import io.maestro.jobs.JobJson;
 import io.maestro.jobs.JobRepository;
 import io.maestro.jobs.JobSpec;
+import io.maestro.node.NodeContext;
 import io.maestro.textmodel.Prompts;
 import io.maestro.textmodel.TextModel;
 import io.maestro.textmodel.TextModels;
@@ -46,10 +45,16 @@ public class ProposalAgentVerticle extends VerticleBase {
   private long seed;
   private int maxRetries;
 
+  private final NodeContext node;
+
+  public ProposalAgentVerticle(NodeContext node) {
+    this.node = node;
+  }
+
   @Override
   public Future<?> start() {
-    MaestroConfig config = MaestroConfig.from(config());
-    Pool pool = Database.pool(vertx, config().getString(Database.RUNTIME_URL), config);
+    MaestroConfig config = node.config();
+    Pool pool = node.pool();
     agents = new AgentRepository(pool);
     brands = new BrandRepository(pool);
     jobs = new JobRepository(pool);
@@ -57,7 +62,7 @@ public class ProposalAgentVerticle extends VerticleBase {
     model = TextModels.create(vertx, config);
     seed = config.longValue(MaestroConfig.TEXT_MODEL_SEED);
     maxRetries = config.integer(MaestroConfig.MAX_RETRIES);
-    vertx.sharedData().getLocalMap(HttpApiVerticle.RUNTIME_MAP).put(TextModels.RUNTIME_KEY, model.describe());
+    node.runtime().textModel(model.describe());
     return Future.join(
         vertx.eventBus().<JsonObject>consumer(Addresses.AGENTS_PROPOSE, this::propose).completion(),
         vertx.eventBus().<JsonObject>consumer(Addresses.PROPOSALS_ACCEPT, this::accept).completion());

@@ -2,9 +2,9 @@ package io.maestro.api;
 
 import io.maestro.brands.BrandRepository;
 import io.maestro.config.MaestroConfig;
-import io.maestro.db.Database;
 import io.maestro.health.Readiness;
 import io.maestro.jobs.JobRepository;
+import io.maestro.node.NodeContext;
 import io.maestro.schedule.ScheduleRepository;
 import io.maestro.storage.MediaStores;
 import io.vertx.core.Future;
@@ -26,19 +26,22 @@ import org.slf4j.LoggerFactory;
 
 /** REST API, health and readiness. Every /jobs and /api route is authenticated and scoped to the caller. */
 public class HttpApiVerticle extends VerticleBase {
-  /** Local map entry holding the port actually bound (http.port may be 0). */
-  public static final String RUNTIME_MAP = "maestro.runtime";
-  public static final String BOUND_PORT = "http.port";
   private static final Logger LOG = LoggerFactory.getLogger(HttpApiVerticle.class);
 
   private HttpServer server;
   private Pool pool;
   private Router router;
 
+  private final NodeContext node;
+
+  public HttpApiVerticle(NodeContext node) {
+    this.node = node;
+  }
+
   @Override
   public Future<?> start() {
-    MaestroConfig config = MaestroConfig.from(config());
-    pool = Database.pool(vertx, config().getString(Database.RUNTIME_URL), config);
+    MaestroConfig config = node.config();
+    pool = node.pool();
     Auth auth = new Auth(vertx, pool, config);
 
     router = Router.router(vertx);
@@ -75,7 +78,7 @@ public class HttpApiVerticle extends VerticleBase {
         .setPort(config.integer(MaestroConfig.HTTP_PORT))
         .setCompressionSupported(true));
     return server.requestHandler(router).listen().onSuccess(s -> {
-      vertx.sharedData().getLocalMap(RUNTIME_MAP).put(BOUND_PORT, s.actualPort());
+      node.runtime().httpPort(s.actualPort());
       LOG.info("HTTP API listening on http://{}:{}", config.string(MaestroConfig.HTTP_HOST), s.actualPort());
     });
   }
@@ -99,7 +102,7 @@ public class HttpApiVerticle extends VerticleBase {
     checks.register("actors", promise -> promise.complete(Readiness.actorsDeployed(vertx) ? Status.OK()
         : Status.KO(new JsonObject().put("reason", "actors are still being deployed"))));
     checks.register("text-model", promise -> {
-      Object model = vertx.sharedData().getLocalMap(RUNTIME_MAP).get(io.maestro.textmodel.TextModels.RUNTIME_KEY);
+      String model = node.runtime().textModel();
       promise.complete(model != null ? Status.OK(new JsonObject().put("active", model))
           : Status.KO(new JsonObject().put("reason", "no text model started yet")));
     });

@@ -5,11 +5,10 @@ import io.maestro.agents.AgentRepository;
 import io.maestro.brands.BrandRepository;
 import io.maestro.bus.Addresses;
 import io.maestro.config.MaestroConfig;
-import io.maestro.db.Database;
 import io.maestro.failure.FailureCode;
 import io.maestro.failure.Failures;
 import io.maestro.failure.MaestroException;
-import io.maestro.jobs.DispatcherVerticle;
+import io.maestro.node.NodeContext;
 import io.maestro.textmodel.TextModels;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -47,15 +46,21 @@ public class BurstVerticle extends VerticleBase {
   private BurstRun runner;
   private boolean ticking;
 
+  private final NodeContext context;
+
+  public BurstVerticle(NodeContext context) {
+    this.context = context;
+  }
+
   @Override
   public Future<?> start() {
-    config = MaestroConfig.from(config());
-    Pool pool = Database.pool(vertx, config().getString(Database.RUNTIME_URL), config);
+    config = context.config();
+    Pool pool = context.pool();
     repository = new BurstRepository(pool);
     agents = new AgentRepository(pool);
     brands = new BrandRepository(pool);
     activity = new ActivityLog(vertx, pool);
-    node = config().getString(DispatcherVerticle.RUNTIME_NODE_ID, "node");
+    node = context.nodeId();
     lockTtl = config.longValue(MaestroConfig.BURST_LOCK_TTL);
     long budget = TextModels.callBudgetMs(config);
     runner = new BurstRun(vertx, repository, agents, activity, lockTtl,

@@ -13,8 +13,6 @@ import io.vertx.sqlclient.PoolOptions;
  * connections however many verticles use it.
  */
 public final class Database {
-  /** Deployment-config key carrying the resolved connection URL (embedded or external) to every actor. */
-  public static final String RUNTIME_URL = "runtime.dbUrl";
   private static final String SHARED_POOL_NAME = "maestro-pool";
 
   private Database() {}

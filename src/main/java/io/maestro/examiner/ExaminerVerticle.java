@@ -4,7 +4,7 @@ import io.maestro.activity.ActivityLog;
 import io.maestro.brands.BrandRepository;
 import io.maestro.bus.Addresses;
 import io.maestro.config.MaestroConfig;
-import io.maestro.db.Database;
+import io.maestro.node.NodeContext;
 import io.maestro.failure.Failure;
 import io.maestro.failure.FailureClassifier;
 import io.maestro.failure.FailureCode;
@@ -36,10 +36,16 @@ public class ExaminerVerticle extends VerticleBase {
   private boolean acceptOnFailure;
   private DeliveryOptions agentCall;
 
+  private final NodeContext node;
+
+  public ExaminerVerticle(NodeContext node) {
+    this.node = node;
+  }
+
   @Override
   public Future<?> start() {
-    MaestroConfig config = MaestroConfig.from(config());
-    Pool pool = Database.pool(vertx, config().getString(Database.RUNTIME_URL), config);
+    MaestroConfig config = node.config();
+    Pool pool = node.pool();
     repository = new ExaminerRepository(pool);
     brands = new BrandRepository(pool);
     activity = new ActivityLog(vertx, pool);

@@ -5,14 +5,13 @@ import io.maestro.activity.ActivityLog.Entry;
 import io.maestro.activity.ActivityLog.Level;
 import io.maestro.bus.Addresses;
 import io.maestro.config.MaestroConfig;
-import io.maestro.db.Database;
 import io.maestro.failure.Failures;
 import io.maestro.health.Readiness;
-import io.maestro.jobs.DispatcherVerticle;
 import io.maestro.jobs.JobJson;
 import io.maestro.jobs.JobRepository;
 import io.maestro.metrics.Metrics;
 import io.maestro.publish.PublishRepository;
+import io.maestro.node.NodeContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -59,15 +58,21 @@ public class HealerVerticle extends VerticleBase {
   private Future<JsonObject> last = Future.succeededFuture();
   private boolean timerCycleQueued;
 
+  private final NodeContext node;
+
+  public HealerVerticle(NodeContext node) {
+    this.node = node;
+  }
+
   @Override
   public Future<?> start() {
-    MaestroConfig config = MaestroConfig.from(config());
-    pool = Database.pool(vertx, config().getString(Database.RUNTIME_URL), config);
-    metrics = Metrics.registry(vertx);
+    MaestroConfig config = node.config();
+    pool = node.pool();
+    metrics = node.metrics();
     activity = new ActivityLog(vertx, pool);
     maxAttempts = config.integer(MaestroConfig.MAX_ATTEMPTS);
     startBudgetMs = config.longValue(MaestroConfig.START_BUDGET);
-    nodeId = config().getString(DispatcherVerticle.RUNTIME_NODE_ID, "node");
+    nodeId = node.nodeId();
     policy = new RetryPolicy(config.longValue(MaestroConfig.HEALER_BACKOFF_BASE),
         config.longValue(MaestroConfig.HEALER_BACKOFF_MAX), config.integer(MaestroConfig.HEALER_JITTER), maxAttempts,
         () -> ThreadLocalRandom.current().nextDouble());

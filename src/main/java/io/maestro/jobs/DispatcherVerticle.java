@@ -2,11 +2,11 @@ package io.maestro.jobs;
 
 import io.maestro.bus.Addresses;
 import io.maestro.config.MaestroConfig;
-import io.maestro.db.Database;
 import io.maestro.failure.Failure;
 import io.maestro.failure.FailureClassifier;
 import io.maestro.failure.FailureCode;
 import io.maestro.metrics.Metrics;
+import io.maestro.node.NodeContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -15,7 +15,6 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,7 +35,6 @@ import org.slf4j.LoggerFactory;
  * heartbeating.
  */
 public class DispatcherVerticle extends VerticleBase {
-  public static final String RUNTIME_NODE_ID = "runtime.nodeId";
   private static final Logger LOG = LoggerFactory.getLogger(DispatcherVerticle.class);
   /** Extra time the dispatcher gives a worker beyond the job deadline before it stops waiting for the reply. */
   private static final long REPLY_GRACE_MS = 5_000;
@@ -94,13 +92,18 @@ public class DispatcherVerticle extends VerticleBase {
     }
   }
 
+  private final NodeContext node;
+
+  public DispatcherVerticle(NodeContext node) {
+    this.node = node;
+  }
+
   @Override
   public Future<?> start() {
-    MaestroConfig config = MaestroConfig.from(config());
-    Pool pool = Database.pool(vertx, config().getString(Database.RUNTIME_URL), config);
-    jobs = new JobRepository(pool);
-    metrics = Metrics.registry(vertx);
-    nodeId = config().getString(RUNTIME_NODE_ID, "node");
+    MaestroConfig config = node.config();
+    jobs = new JobRepository(node.pool());
+    metrics = node.metrics();
+    nodeId = node.nodeId();
     leaseMs = config.longValue(MaestroConfig.LEASE);
     deadlineMs = config.longValue(MaestroConfig.JOB_DEADLINE);
     maxAttempts = config.integer(MaestroConfig.MAX_ATTEMPTS);

@@ -1,5 +1,8 @@
 package io.maestro.jobs;
 
+import io.maestro.render.JobRenderer;
+import io.maestro.render.JobContext;
+import io.maestro.render.Deadline;
 import io.maestro.failure.Failure;
 import io.maestro.failure.FailureClassifier;
 import io.maestro.failure.FailureCode;

@@ -2,16 +2,13 @@ package io.maestro.jobs;
 
 import io.maestro.bus.Addresses;
 import io.maestro.failure.Failures;
-import io.maestro.config.MaestroConfig;
-import io.maestro.db.Database;
+import io.maestro.node.NodeContext;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import java.util.Map;
 import java.util.UUID;
-import java.util.function.Function;
 
 /**
  * One job at a time on a worker thread (deploy with {@code ThreadingModel.WORKER}; instances = slots per node).
@@ -20,26 +17,20 @@ import java.util.function.Function;
  * dispatcher, which records them in one place.
  */
 public class JobWorkerVerticle extends VerticleBase {
-  private final Function<MaestroConfig, Map<String, JobRenderer>> rendererFactory;
+  private final NodeContext node;
   private JobRunner runner;
   private String address;
   private MessageConsumer<JsonObject> consumer;
   private MessageConsumer<JsonObject> abortConsumer;
 
-  /** With the node's real media renderers ({@link Renderers#defaults}). */
-  public JobWorkerVerticle() {
-    this.rendererFactory = null;
-  }
-
-  public JobWorkerVerticle(Function<MaestroConfig, Map<String, JobRenderer>> rendererFactory) {
-    this.rendererFactory = rendererFactory;
+  /** With the node's renderers ({@link NodeContext#renderers()}), built per instance. */
+  public JobWorkerVerticle(NodeContext node) {
+    this.node = node;
   }
 
   @Override
   public Future<?> start() {
-    MaestroConfig config = MaestroConfig.from(config());
-    runner = new JobRunner(rendererFactory != null ? rendererFactory.apply(config)
-        : Renderers.defaults(vertx, config, Database.pool(vertx, config().getString(Database.RUNTIME_URL), config)));
+    runner = new JobRunner(node.renderers().create(vertx, node.config(), node.pool()));
     address = Addresses.WORKER_PREFIX + UUID.randomUUID();
     consumer = vertx.eventBus().localConsumer(address, this::handle);
     // the abort must be heard while this worker's own context is busy running the job, so it listens on an event

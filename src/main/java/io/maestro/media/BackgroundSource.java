@@ -1,6 +1,6 @@
 package io.maestro.media;
 
-import io.maestro.jobs.JobContext;
+import io.maestro.render.JobContext;
 import java.awt.image.BufferedImage;
 
 /** Produces the background a post or reel is composed on (deAPI or procedural). Runs on a worker thread. */

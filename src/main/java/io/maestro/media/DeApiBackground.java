@@ -2,7 +2,7 @@ package io.maestro.media;
 
 import io.maestro.failure.FailureCode;
 import io.maestro.failure.MaestroException;
-import io.maestro.jobs.JobContext;
+import io.maestro.render.JobContext;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import javax.imageio.ImageIO;

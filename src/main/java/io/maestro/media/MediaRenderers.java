@@ -2,7 +2,7 @@ package io.maestro.media;
 
 import io.maestro.brands.BrandRepository;
 import io.maestro.config.MaestroConfig;
-import io.maestro.jobs.JobRenderer;
+import io.maestro.render.JobRenderer;
 import io.maestro.storage.MediaStore;
 import io.maestro.storage.MediaStores;
 import io.vertx.core.Vertx;

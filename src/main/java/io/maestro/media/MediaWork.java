@@ -3,7 +3,7 @@ package io.maestro.media;
 import io.maestro.brands.BrandRepository;
 import io.maestro.failure.FailureCode;
 import io.maestro.failure.MaestroException;
-import io.maestro.jobs.JobContext;
+import io.maestro.render.JobContext;
 import io.maestro.storage.MediaKeys;
 import io.maestro.storage.MediaStore;
 import io.vertx.core.Future;

@@ -1,6 +1,6 @@
 package io.maestro.media;
 
-import io.maestro.jobs.JobContext;
+import io.maestro.render.JobContext;
 import java.awt.Color;
 import java.awt.GradientPaint;
 import java.awt.Graphics2D;

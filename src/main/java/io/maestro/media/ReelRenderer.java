@@ -1,8 +1,8 @@
 package io.maestro.media;
 
-import io.maestro.jobs.JobContext;
-import io.maestro.jobs.JobRenderer;
-import io.maestro.jobs.TextPlanRenderer;
+import io.maestro.render.JobContext;
+import io.maestro.render.JobRenderer;
+import io.maestro.render.TextPlanRenderer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.awt.image.BufferedImage;

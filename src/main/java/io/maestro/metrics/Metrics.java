@@ -22,7 +22,7 @@ import java.util.UUID;
  * through the instance's local map; without metrics enabled the meters are recorded nowhere.
  */
 public final class Metrics {
-  private static final String RUNTIME_MAP = "maestro.runtime";
+  private static final String REGISTRY_MAP = "maestro.metrics";
   private static final String REGISTRY_NAME = "metrics.registry";
   /** Meters recorded when metrics are off: a composite with no children drops everything. */
   private static final MeterRegistry OFF = new CompositeMeterRegistry();
@@ -57,7 +57,7 @@ public final class Metrics {
   /** Tells the node's actors which registry is theirs; call right after the Vert.x instance is built. */
   public static void attach(Vertx vertx, MetricsOptions options) {
     if (options instanceof MicrometerMetricsOptions micrometer && micrometer.isEnabled()) {
-      vertx.sharedData().getLocalMap(RUNTIME_MAP).put(REGISTRY_NAME, micrometer.getRegistryName());
+      vertx.sharedData().getLocalMap(REGISTRY_MAP).put(REGISTRY_NAME, micrometer.getRegistryName());
     }
   }
 
@@ -72,7 +72,7 @@ public final class Metrics {
 
   /** The node's registry, or one that records nothing when metrics are off. */
   public static MeterRegistry registry(Vertx vertx) {
-    Object name = vertx.sharedData().getLocalMap(RUNTIME_MAP).get(REGISTRY_NAME);
+    Object name = vertx.sharedData().getLocalMap(REGISTRY_MAP).get(REGISTRY_NAME);
     MeterRegistry registry = name == null ? null : BackendRegistries.getNow((String) name);
     return registry == null ? OFF : registry;
   }

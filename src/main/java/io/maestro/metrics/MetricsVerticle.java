@@ -1,8 +1,7 @@
 package io.maestro.metrics;
 
 import io.maestro.config.MaestroConfig;
-import io.maestro.db.Database;
-import io.maestro.media.DeApiBudget;
+import io.maestro.node.NodeContext;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
@@ -10,6 +9,7 @@ import io.micrometer.core.instrument.Tags;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,11 +31,20 @@ public class MetricsVerticle extends VerticleBase {
   private int deapiPerDay;
   private boolean refreshing;
 
+  private final NodeContext node;
+  /** deAPI submissions counted today (UTC) at a given time; the media package owns that budget. */
+  private final LongFunction<Future<Long>> deApiUsedToday;
+
+  public MetricsVerticle(NodeContext node, LongFunction<Future<Long>> deApiUsedToday) {
+    this.node = node;
+    this.deApiUsedToday = deApiUsedToday;
+  }
+
   @Override
   public Future<?> start() {
-    MaestroConfig config = MaestroConfig.from(config());
-    repository = new MetricsRepository(Database.pool(vertx, config().getString(Database.RUNTIME_URL), config));
-    MeterRegistry registry = Metrics.registry(vertx);
+    MaestroConfig config = node.config();
+    repository = new MetricsRepository(node.pool());
+    MeterRegistry registry = node.metrics();
     deapiPerDay = config.integer(MaestroConfig.DEAPI_PER_DAY);
     deapiRemaining.set(deapiPerDay);
     jobs = MultiGauge.builder(Metrics.JOBS).description("Jobs in the database by status, variant and, for failed "
@@ -65,7 +74,7 @@ public class MetricsVerticle extends VerticleBase {
       queueDepth.set(q.depth());
       oldestAge.set(q.oldestAgeSeconds());
     });
-    Future<?> budget = DeApiBudget.usedToday(vertx, System.currentTimeMillis())
+    Future<?> budget = deApiUsedToday.apply(System.currentTimeMillis())
         .onSuccess(used -> deapiRemaining.set(Math.max(0, deapiPerDay - used)));
     Future.join(counts, queue, budget)
         .onFailure(e -> LOG.debug("Metrics refresh failed (the next one retries): {}", e.getMessage()))

@@ -3,9 +3,8 @@ package io.maestro.publish;
 import io.maestro.activity.ActivityLog;
 import io.maestro.bus.Addresses;
 import io.maestro.config.MaestroConfig;
-import io.maestro.db.Database;
 import io.maestro.healing.RetryPolicy;
-import io.maestro.jobs.DispatcherVerticle;
+import io.maestro.node.NodeContext;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
@@ -39,12 +38,18 @@ public class PublisherVerticle extends VerticleBase {
   private boolean again;
   private boolean stopped;
 
+  private final NodeContext context;
+
+  public PublisherVerticle(NodeContext context) {
+    this.context = context;
+  }
+
   @Override
   public Future<?> start() {
-    MaestroConfig config = MaestroConfig.from(config());
+    MaestroConfig config = context.config();
     PublishConfig.validate(config);
-    Pool pool = Database.pool(vertx, config().getString(Database.RUNTIME_URL), config);
-    node = config().getString(DispatcherVerticle.RUNTIME_NODE_ID, "node");
+    Pool pool = context.pool();
+    node = context.nodeId();
     repo = new PublishRepository(pool);
     batch = config.integer(PublishConfig.BATCH);
     leaseMs = config.longValue(PublishConfig.LEASE);

@@ -4,7 +4,7 @@ import io.maestro.activity.ActivityLog;
 import io.maestro.brands.BrandRepository;
 import io.maestro.bus.Addresses;
 import io.maestro.config.MaestroConfig;
-import io.maestro.db.Database;
+import io.maestro.node.NodeContext;
 import io.maestro.jobs.JobRepository;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -30,10 +30,16 @@ public class SchedulerVerticle extends VerticleBase {
   private JobRepository jobs;
   private ActivityLog activity;
 
+  private final NodeContext node;
+
+  public SchedulerVerticle(NodeContext node) {
+    this.node = node;
+  }
+
   @Override
   public Future<?> start() {
-    MaestroConfig config = MaestroConfig.from(config());
-    Pool pool = Database.pool(vertx, config().getString(Database.RUNTIME_URL), config);
+    MaestroConfig config = node.config();
+    Pool pool = node.pool();
     schedule = new ScheduleRepository(pool);
     brands = new BrandRepository(pool);
     jobs = new JobRepository(pool);

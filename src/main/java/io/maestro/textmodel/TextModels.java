@@ -8,7 +8,6 @@ import org.slf4j.LoggerFactory;
 /** Chooses the text model from config: "auto" means DeepSeek when an API key is set, else the offline model. */
 public final class TextModels {
   /** Key in the "maestro.runtime" local map: the active model's description, read by /ready. */
-  public static final String RUNTIME_KEY = "text.model";
   /** Reply timeout of an agent request, in call budgets: up to three model rounds. */
   public static final int AGENT_CALLS = 3;
   /** Reply timeout of an examination, in call budgets: scoring, a replacement (agent rounds) and its scoring. */

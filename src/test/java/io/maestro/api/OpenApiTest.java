@@ -2,10 +2,8 @@ package io.maestro.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.maestro.db.Database;
 import io.maestro.testing.Http;
 import io.maestro.testing.TestApp;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
@@ -28,9 +26,8 @@ class OpenApiTest {
   static void start() throws Exception {
     app = TestApp.start(new JsonObject());
     // a second HTTP API verticle on the node, held here so that its router can be inspected
-    api = new HttpApiVerticle();
-    app.vertx.deployVerticle(api, new DeploymentOptions().setConfig(TestApp.config(app.dbUrl, new JsonObject())
-        .put(Database.RUNTIME_URL, app.dbUrl))).await(30, TimeUnit.SECONDS);
+    api = new HttpApiVerticle(app.context().withFreshRuntime());
+    app.vertx.deployVerticle(api).await(30, TimeUnit.SECONDS);
   }
 
   @AfterAll

@@ -35,7 +35,8 @@ class ClusterBenchmark {
         }
         long start = System.nanoTime();
         for (ClusterNodes.Node node : started) {
-          node.vertx.deployVerticle(() -> new io.maestro.jobs.JobWorkerVerticle(io.maestro.jobs.ScriptedRenderer::all),
+          node.vertx.deployVerticle(() -> new io.maestro.jobs.JobWorkerVerticle(
+              node.context.withRenderers(io.maestro.render.RendererFactory.of(io.maestro.jobs.ScriptedRenderer::all))),
               new io.vertx.core.DeploymentOptions().setThreadingModel(io.vertx.core.ThreadingModel.WORKER).setInstances(8));
         }
         Eventually.await("all completed", Duration.ofMinutes(5),

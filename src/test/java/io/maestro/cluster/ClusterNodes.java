@@ -1,7 +1,6 @@
 package io.maestro.cluster;
 
 import io.maestro.MainVerticle;
-import io.maestro.api.HttpApiVerticle;
 import io.maestro.config.MaestroConfig;
 import io.maestro.jobs.ScriptedRenderer;
 import io.maestro.testing.TestApp;
@@ -45,9 +44,11 @@ final class ClusterNodes {
     final Vertx vertx;
     final WebClient http;
     final String name;
+    final io.maestro.node.NodeContext context;
 
-    Node(Vertx vertx, int port, String name) {
+    Node(Vertx vertx, int port, String name, io.maestro.node.NodeContext context) {
       this.vertx = vertx;
+      this.context = context;
       this.name = name;
       this.http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
     }
@@ -67,15 +68,15 @@ final class ClusterNodes {
         .buildClustered().await(60, TimeUnit.SECONDS);
     String name = "node-" + (char) ('a' + index);
     JsonObject deployment = TestApp.config(dbUrl, cluster.copy().put("node.id", name).mergeIn(overrides));
+    MainVerticle main = new MainVerticle(ScriptedRenderer::all);
     try {
-      vertx.deployVerticle(new MainVerticle(ScriptedRenderer::all), new DeploymentOptions().setConfig(deployment))
-          .await(60, TimeUnit.SECONDS);
+      vertx.deployVerticle(main, new DeploymentOptions().setConfig(deployment)).await(60, TimeUnit.SECONDS);
     } catch (Exception e) {
       vertx.close();
       throw e;
     }
-    int port = (Integer) vertx.sharedData().getLocalMap(HttpApiVerticle.RUNTIME_MAP).get(HttpApiVerticle.BOUND_PORT);
-    return new Node(vertx, port, name);
+    int port = main.context().runtime().httpPort();
+    return new Node(vertx, port, name, main.context());
   }
 
   static int freePort() throws IOException {

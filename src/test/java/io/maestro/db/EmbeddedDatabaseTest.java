@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.maestro.MainVerticle;
-import io.maestro.api.HttpApiVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -26,8 +25,8 @@ class EmbeddedDatabaseTest {
     return new JsonObject().put("http.port", 0).put("db.embedded.dataDir", dataDir.toString());
   }
 
-  private static int port(Vertx vertx) {
-    return (Integer) vertx.sharedData().getLocalMap(HttpApiVerticle.RUNTIME_MAP).get(HttpApiVerticle.BOUND_PORT);
+  private static int port(MainVerticle main) {
+    return main.context().runtime().httpPort();
   }
 
   @Test
@@ -35,8 +34,9 @@ class EmbeddedDatabaseTest {
   void startsAndKeepsData() throws Exception {
     Vertx first = Vertx.vertx();
     try {
-      first.deployVerticle(new MainVerticle(), new DeploymentOptions().setConfig(config())).await(120, TimeUnit.SECONDS);
-      WebClient http = WebClient.create(first, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port(first)));
+      MainVerticle firstNode = new MainVerticle();
+      first.deployVerticle(firstNode, new DeploymentOptions().setConfig(config())).await(120, TimeUnit.SECONDS);
+      WebClient http = WebClient.create(first, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port(firstNode)));
       assertThat(http.get("/ready").send().await(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
       var created = http.post("/jobs/create").sendJsonObject(new JsonObject().put("title", "Kept across restarts")
           .put("brands", new io.vertx.core.json.JsonArray().add("healthycollege")).put("variant", "post"))
@@ -60,8 +60,9 @@ class EmbeddedDatabaseTest {
 
       Vertx again = Vertx.vertx();
       try {
-        again.deployVerticle(new MainVerticle(), new DeploymentOptions().setConfig(config())).await(120, TimeUnit.SECONDS);
-        WebClient http2 = WebClient.create(again, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port(again)));
+        MainVerticle againNode = new MainVerticle();
+        again.deployVerticle(againNode, new DeploymentOptions().setConfig(config())).await(120, TimeUnit.SECONDS);
+        WebClient http2 = WebClient.create(again, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port(againNode)));
         var job = http2.get("/jobs/" + jobId).send().await(10, TimeUnit.SECONDS);
         assertThat(job.statusCode()).isEqualTo(200);
         assertThat(job.bodyAsJsonObject().getString("title")).isEqualTo("Kept across restarts");

@@ -51,10 +51,11 @@ class HealerCycleTest {
 
   private String generatingWithExpiredLease(String title, int attempt) throws Exception {
     String jobId = create(app, title);
-    app.execute("UPDATE jobs SET status = 'generating', attempt = " + attempt + ", lease_owner = 'dead-node',"
-        + " claimed_at = now(), lease_expires_at = now() - interval '1 second' WHERE job_id = '" + jobId + "'");
-    app.execute("INSERT INTO job_attempts (job_pk, attempt, node) SELECT id, attempt, 'dead-node' FROM jobs"
-        + " WHERE job_id = '" + jobId + "'");
+    // one statement: no rescue can run between the lease and its attempt row
+    app.execute("WITH orphan AS (UPDATE jobs SET status = 'generating', attempt = " + attempt + ","
+        + " lease_owner = 'dead-node', claimed_at = now(), lease_expires_at = now() - interval '1 second'"
+        + " WHERE job_id = '" + jobId + "' RETURNING id, attempt)"
+        + " INSERT INTO job_attempts (job_pk, attempt, node) SELECT id, attempt, 'dead-node' FROM orphan");
     return jobId;
   }
 

@@ -1,5 +1,6 @@
 package io.maestro.jobs;
 
+import io.maestro.render.JobRenderer;
 import io.maestro.bus.Addresses;
 import io.maestro.config.MaestroConfig;
 import io.maestro.db.Database;

@@ -174,10 +174,10 @@ class JobLifecycleTest {
   void expiredLeaseIsRescued() throws Exception {
     String jobId = create("orphaned by a dead node", "healthycollege");
     // what a node killed mid-run leaves behind: a generating job whose lease nobody renews
-    app.execute("UPDATE jobs SET status = 'generating', attempt = 1, lease_owner = 'dead-node', claimed_at = now(),"
-        + " lease_expires_at = now() - interval '1 second' WHERE job_id = '" + jobId + "'");
-    app.execute("INSERT INTO job_attempts (job_pk, attempt, node) SELECT id, 1, 'dead-node' FROM jobs WHERE job_id = '"
-        + jobId + "'");
+    // one statement: the dispatcher's poll must not rescue the job between the lease and its attempt row
+    app.execute("WITH orphan AS (UPDATE jobs SET status = 'generating', attempt = 1, lease_owner = 'dead-node',"
+        + " claimed_at = now(), lease_expires_at = now() - interval '1 second' WHERE job_id = '" + jobId + "'"
+        + " RETURNING id) INSERT INTO job_attempts (job_pk, attempt, node) SELECT id, 1, 'dead-node' FROM orphan");
     app.deployWorkers(ScriptedRenderer::all, 2);
     JsonObject job = awaitStatus(jobId, "completed");
     assertThat(job.getInteger("attempt")).isEqualTo(2);

@@ -1,5 +1,7 @@
 package io.maestro.jobs;
 
+import io.maestro.render.JobRenderer;
+import io.maestro.render.JobContext;
 import io.maestro.config.MaestroConfig;
 import io.maestro.failure.FailureCode;
 import io.maestro.failure.MaestroException;

@@ -1,8 +1,8 @@
 package io.maestro.publish;
 
 import io.maestro.config.MaestroConfig;
-import io.maestro.jobs.JobContext;
-import io.maestro.jobs.JobRenderer;
+import io.maestro.render.JobContext;
+import io.maestro.render.JobRenderer;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 

@@ -1,7 +1,6 @@
 package io.maestro.testing;
 
 import io.maestro.MainVerticle;
-import io.maestro.api.HttpApiVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -21,9 +20,12 @@ public final class TestApp implements AutoCloseable {
   public final String dbUrl;
   public final int port;
   private final String deploymentId;
+  private final MainVerticle main;
 
-  private TestApp(Vertx vertx, String dbUrl, String deploymentId, int port) {
+  private TestApp(Vertx vertx, String dbUrl, String deploymentId, MainVerticle main) {
     this.vertx = vertx;
+    this.main = main;
+    int port = main.context().runtime().httpPort();
     this.dbUrl = dbUrl;
     this.deploymentId = deploymentId;
     this.port = port;
@@ -65,10 +67,10 @@ public final class TestApp implements AutoCloseable {
   public static TestApp start(String dbUrl, JsonObject overrides) {
     Vertx vertx = io.maestro.metrics.Metrics.vertx(new io.vertx.core.VertxOptions());
     try {
-      String id = vertx.deployVerticle(new MainVerticle(), new DeploymentOptions().setConfig(config(dbUrl, overrides)))
+      MainVerticle main = new MainVerticle();
+      String id = vertx.deployVerticle(main, new DeploymentOptions().setConfig(config(dbUrl, overrides)))
           .await(60, TimeUnit.SECONDS);
-      int port = (Integer) vertx.sharedData().getLocalMap(HttpApiVerticle.RUNTIME_MAP).get(HttpApiVerticle.BOUND_PORT);
-      return new TestApp(vertx, dbUrl, id, port);
+      return new TestApp(vertx, dbUrl, id, main);
     } catch (Exception e) {
       vertx.close();
       throw new IllegalStateException("Maestro did not start: " + e.getMessage(), e);
@@ -93,9 +95,15 @@ public final class TestApp implements AutoCloseable {
 
   /** Deploys job workers with the given renderers (as MainVerticle does, but with test stages). */
   public String deployWorkers(java.util.function.Function<io.maestro.config.MaestroConfig,
-      java.util.Map<String, io.maestro.jobs.JobRenderer>> renderers, int instances) throws Exception {
-    return vertx.deployVerticle(() -> new io.maestro.jobs.JobWorkerVerticle(renderers), new DeploymentOptions()
+      java.util.Map<String, io.maestro.render.JobRenderer>> renderers, int instances) throws Exception {
+    io.maestro.node.NodeContext workers = context().withRenderers(io.maestro.render.RendererFactory.of(renderers));
+    return vertx.deployVerticle(() -> new io.maestro.jobs.JobWorkerVerticle(workers), new DeploymentOptions()
         .setThreadingModel(io.vertx.core.ThreadingModel.WORKER).setInstances(instances)).await(30, TimeUnit.SECONDS);
+  }
+
+  /** The node's context as MainVerticle built it (config, pool, node id, metrics, runtime state). */
+  public io.maestro.node.NodeContext context() {
+    return main.context();
   }
 
   public String deploymentId() {

@@ -1,4 +1,4 @@
-package io.maestro.jobs;
+package io.maestro.render;
 
 import io.vertx.core.json.JsonObject;
 import java.util.function.BiConsumer;
@@ -9,7 +9,7 @@ public final class JobContext {
   private final BiConsumer<String, Integer> progress;
   private final Deadline deadline;
 
-  JobContext(JsonObject job, BiConsumer<String, Integer> progress, Deadline deadline) {
+  public JobContext(JsonObject job, BiConsumer<String, Integer> progress, Deadline deadline) {
     this.job = job;
     this.progress = progress;
     this.deadline = deadline;

@@ -1,4 +1,4 @@
-package io.maestro.jobs;
+package io.maestro.render;
 
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
  * and the job is reported as job_timeout. A renderer that ignores interrupts is caught by the check between brands
  * and, as a last resort, by the dispatcher's reply timeout.
  */
-final class Deadline implements AutoCloseable {
+public final class Deadline implements AutoCloseable {
   private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "maestro-job-deadlines");
     t.setDaemon(true);
@@ -24,7 +24,7 @@ final class Deadline implements AutoCloseable {
   private volatile boolean expired;
   private boolean closed; // guarded by this: no interrupt may land after close()
 
-  Deadline(long budgetMillis) {
+  public Deadline(long budgetMillis) {
     this.budgetMillis = budgetMillis;
     this.deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(budgetMillis);
     Thread worker = Thread.currentThread();
@@ -40,7 +40,7 @@ final class Deadline implements AutoCloseable {
   }
 
   /** Ends the job now, as if its deadline had passed (the node is stopping and has handed the job back). */
-  void abort() {
+  public void abort() {
     synchronized (this) {
       if (!closed) {
         expired = true;
@@ -49,15 +49,15 @@ final class Deadline implements AutoCloseable {
     }
   }
 
-  boolean expired() {
+  public boolean expired() {
     return expired || System.nanoTime() >= deadlineNanos;
   }
 
-  long budgetMillis() {
+  public long budgetMillis() {
     return budgetMillis;
   }
 
-  long remainingMillis() {
+  public long remainingMillis() {
     return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
   }
 

@@ -1,4 +1,4 @@
-package io.maestro.jobs;
+package io.maestro.render;
 
 import io.vertx.core.json.JsonObject;
 

@@ -1,4 +1,4 @@
-package io.maestro.jobs;
+package io.maestro.render;
 
 import io.maestro.failure.FailureCode;
 import io.maestro.failure.MaestroException;

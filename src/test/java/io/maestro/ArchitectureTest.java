@@ -1,0 +1,98 @@
+package io.maestro;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.Dependency;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The layering stated at the top of docs/ARCHITECTURE.md, rule for rule. The production classes are imported once;
+ * each rule names the offending dependency when it breaks.
+ */
+@DisplayName("Architecture: the package rules of docs/ARCHITECTURE.md hold for every production class")
+class ArchitectureTest {
+  private static final String ROOT = "io.maestro";
+  private static JavaClasses production;
+
+  /** 1. No package depends on itself through others (io.maestro.* packages as slices; the root package wires them). */
+  static final ArchRule NO_PACKAGE_CYCLES = slices().matching("io.maestro.(*)..").should().beFreeOfCycles();
+
+  /** 2. The HTTP API depends on the domain packages; nothing but the composition root depends on the HTTP API. */
+  static final ArchRule NOTHING_DEPENDS_ON_API = noClasses().that().resideOutsideOfPackages("io.maestro.api..", ROOT)
+      .should().dependOnClassesThat().resideInAPackage("io.maestro.api..");
+
+  /** 3. Rendering and external services (media, storage, text model, renderer interfaces) never touch an actor. */
+  static final ArchRule LIBRARIES_DO_NOT_USE_ACTORS = noClasses()
+      .that().resideInAnyPackage("io.maestro.media..", "io.maestro.storage..", "io.maestro.textmodel..",
+          "io.maestro.render..")
+      .should().dependOnClassesThat(verticles());
+
+  /** 4. A verticle is used only inside its own package (and deployed by the composition root, MainVerticle). */
+  static final ArchRule NO_FOREIGN_VERTICLES = classes().that().resideOutsideOfPackage(ROOT)
+      .should(useOnlyTheirOwnPackagesVerticles());
+
+  @BeforeAll
+  static void importProduction() {
+    production = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .importPackages(ROOT);
+  }
+
+  @Test
+  @DisplayName("1. no package cycles between io.maestro.* packages")
+  void noPackageCycles() {
+    NO_PACKAGE_CYCLES.check(production);
+  }
+
+  @Test
+  @DisplayName("2. api may depend on domain packages, never the reverse")
+  void nothingDependsOnApi() {
+    NOTHING_DEPENDS_ON_API.check(production);
+  }
+
+  @Test
+  @DisplayName("3. media, storage, textmodel and render never use a verticle")
+  void librariesDoNotUseActors() {
+    LIBRARIES_DO_NOT_USE_ACTORS.check(production);
+  }
+
+  @Test
+  @DisplayName("4. no class uses another package's *Verticle (only MainVerticle deploys them)")
+  void noForeignVerticles() {
+    NO_FOREIGN_VERTICLES.check(production);
+  }
+
+  private static DescribedPredicate<JavaClass> verticles() {
+    return DescribedPredicate.describe("are verticles", c -> isVerticle(c));
+  }
+
+  private static boolean isVerticle(JavaClass c) {
+    return c.getPackageName().startsWith(ROOT) && c.getSimpleName().endsWith("Verticle");
+  }
+
+  private static ArchCondition<JavaClass> useOnlyTheirOwnPackagesVerticles() {
+    return new ArchCondition<>("use only the verticles of their own package") {
+      @Override
+      public void check(JavaClass origin, ConditionEvents events) {
+        for (Dependency d : origin.getDirectDependenciesFromSelf()) {
+          JavaClass target = d.getTargetClass().getBaseComponentType();
+          if (isVerticle(target) && !target.getPackageName().equals(origin.getPackageName())) {
+            events.add(SimpleConditionEvent.violated(d, d.getDescription()));
+          }
+        }
+      }
+    };
+  }
+}
