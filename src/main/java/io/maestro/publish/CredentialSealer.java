@@ -1,5 +1,6 @@
 package io.maestro.publish;
 
+import io.maestro.config.PublishConfig;
 import io.maestro.config.MaestroConfig;
 import io.maestro.failure.FailureCode;
 import io.maestro.failure.MaestroException;

@@ -1,5 +1,6 @@
 package io.maestro.publish;
 
+import io.maestro.config.PublishConfig;
 import io.maestro.activity.ActivityLog;
 import io.maestro.bus.Addresses;
 import io.maestro.config.MaestroConfig;
