@@ -4,7 +4,7 @@ import io.maestro.activity.ActivityLog;
 import io.maestro.bus.Addresses;
 import io.maestro.failure.FailureCode;
 import io.maestro.healing.HealingRepository;
-import io.maestro.healing.RetryPolicy;
+import io.maestro.failure.RetryPolicy;
 import io.maestro.jobs.JobJson;
 import io.maestro.jobs.JobRepository;
 import io.vertx.core.Future;

@@ -1,5 +1,7 @@
 package io.maestro.healing;
 
+import io.maestro.failure.FailedJob;
+import io.maestro.failure.RetryPolicy;
 import io.maestro.activity.ActivityLog;
 import io.maestro.activity.ActivityLog.Entry;
 import io.maestro.activity.ActivityLog.Level;

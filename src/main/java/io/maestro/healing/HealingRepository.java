@@ -1,5 +1,7 @@
 package io.maestro.healing;
 
+import io.maestro.failure.FailedJob;
+import io.maestro.failure.RetryPolicy;
 import io.maestro.failure.FailureCode;
 import io.maestro.jobs.JobJson;
 import io.vertx.core.Future;

@@ -2,7 +2,7 @@ package io.maestro.publish;
 
 import io.maestro.failure.Failure;
 import io.maestro.failure.FailureCode;
-import io.maestro.healing.RetryPolicy;
+import io.maestro.failure.RetryPolicy;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.OffsetDateTime;

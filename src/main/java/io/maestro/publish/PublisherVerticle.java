@@ -4,7 +4,7 @@ import io.maestro.config.PublishConfig;
 import io.maestro.activity.ActivityLog;
 import io.maestro.bus.Addresses;
 import io.maestro.config.MaestroConfig;
-import io.maestro.healing.RetryPolicy;
+import io.maestro.failure.RetryPolicy;
 import io.maestro.node.NodeContext;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

@@ -1,5 +1,6 @@
 package io.maestro.healing;
 
+import io.maestro.failure.RetryPolicy;
 import static io.maestro.healing.HealerFixtures.create;
 import static io.maestro.healing.HealerFixtures.find;
 import static io.maestro.healing.HealerFixtures.job;

@@ -1,8 +1,7 @@
-package io.maestro.healing;
+package io.maestro.failure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.maestro.failure.FailureCode;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.DisplayName;

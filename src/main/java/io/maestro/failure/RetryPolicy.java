@@ -1,7 +1,5 @@
-package io.maestro.healing;
+package io.maestro.failure;
 
-import io.maestro.failure.FailureClassifier;
-import io.maestro.failure.FailureCode;
 import java.util.Optional;
 import java.util.function.DoubleSupplier;
 

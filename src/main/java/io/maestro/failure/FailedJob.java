@@ -1,4 +1,4 @@
-package io.maestro.healing;
+package io.maestro.failure;
 
 import java.time.OffsetDateTime;
 
