@@ -225,7 +225,7 @@ class ReelTest {
       BackgroundSource slow = new BackgroundSource() {
         @Override
         public BufferedImage background(String prompt, BrandStyle style, int width, int height,
-            io.maestro.jobs.JobContext context) throws Exception {
+            io.maestro.render.JobContext context) throws Exception {
           if (context.job().getString("title").contains("slow")) {
             Thread.sleep(Math.max(0, context.remainingMillis() - 1_200));
           }
