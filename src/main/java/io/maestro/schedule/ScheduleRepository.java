@@ -15,7 +15,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -80,6 +82,56 @@ public final class ScheduleRepository {
              (SELECT (day0 + make_interval(days => $12)) AT TIME ZONE 'UTC' FROM w) AS window_end
         FROM (SELECT 1) one LEFT JOIN ins ON true""";
 
+  /*
+   * Many outputs of one brand and variant at once (a backlog of completions): the first k free candidates paired
+   * with the k outputs in order. $5..$7 are arrays; $12 is a window wide enough for k candidates. The frontier moves
+   * only if every output got its slot (then every candidate up to the last one is taken). Outputs that did not get
+   * a slot (a race, a full window, booked meanwhile) are left to single bookings.
+   */
+  private static final String BOOK_MANY = """
+      WITH f AS (
+        SELECT low, high FROM schedule_frontier WHERE user_id = $1 AND brand = $2 AND variant = $4),
+      s AS (
+        SELECT CASE WHEN f.low <= $9 AND $9 <= f.high THEN f.high ELSE $9 END AS start,
+               CASE WHEN f.low <= $9 AND $9 <= f.high THEN LEAST(f.low, $8) ELSE $8 END AS low,
+               f.high AS seen
+          FROM (SELECT 1) one LEFT JOIN f ON true),
+      w AS (
+        SELECT start, low, seen, date_trunc('day', start AT TIME ZONE 'UTC') AS day0 FROM s),
+      items AS (
+        SELECT * FROM unnest($5::text[], $6::text[], $7::text[]) WITH ORDINALITY AS i(job_id, title, media_url, n)),
+      cand AS (
+        SELECT c.slot, row_number() OVER (ORDER BY c.slot) AS n
+          FROM w,
+               generate_series(w.day0 - interval '2 days', w.day0 + make_interval(days => $12), interval '1 day') d(day),
+               unnest($10::int[]) h(hour),
+               LATERAL (SELECT (d.day + make_interval(hours => h.hour + $11)) AT TIME ZONE 'UTC' AS slot) c
+         WHERE c.slot > w.start
+           AND c.slot <= (w.day0 + make_interval(days => $12)) AT TIME ZONE 'UTC'
+           AND NOT EXISTS (SELECT 1 FROM schedule t WHERE t.user_id = $1 AND t.brand = $2 AND t.slot_at = c.slot
+                           OFFSET 0)
+         ORDER BY c.slot
+         LIMIT cardinality($5::text[])),
+      ins AS (
+        INSERT INTO schedule (user_id, brand, content_type, variant, slot_at, job_id, title, media_url)
+        SELECT $1, $2, $3, $4, cand.slot, items.job_id, items.title, items.media_url
+          FROM items JOIN cand ON cand.n = items.n
+        ON CONFLICT DO NOTHING
+        RETURNING *),
+      fr AS (
+        INSERT INTO schedule_frontier AS old (user_id, brand, variant, low, high)
+        SELECT $1, $2, $4, w.low, max(ins.slot_at) FROM ins, w GROUP BY w.low
+        HAVING count(*) = cardinality($5::text[])
+        ON CONFLICT (user_id, brand, variant) DO UPDATE SET low = EXCLUDED.low, high = EXCLUDED.high
+         WHERE old.high IS NOT DISTINCT FROM (SELECT seen FROM w))
+      SELECT * FROM ins""";
+
+  private static final String REFRESH_MANY = """
+      UPDATE schedule s SET title = u.title, media_url = u.media_url
+        FROM unnest($3::text[], $4::text[], $5::text[]) AS u(job_id, title, media_url)
+       WHERE s.user_id = $1 AND s.brand = $2 AND s.job_id = u.job_id
+      RETURNING s.*""";
+
   private final Pool pool;
 
   public ScheduleRepository(Pool pool) {
@@ -97,6 +149,39 @@ public final class ScheduleRepository {
   public Future<JsonObject> book(Booking booking, Instant after) {
     return refreshExisting(booking).compose(found -> found.isPresent() ? Future.succeededFuture(found.get())
         : attempt(booking, after, after, 0));
+  }
+
+  /**
+   * Books many outputs of one brand, variant and offset in two statements: those booked before keep their slot
+   * (and get their new title and media URL), the others take the first free slots in order. Returns the items by
+   * job id; an output missing from the result is left for {@link #book}, which always finds it a slot.
+   */
+  public Future<Map<String, JsonObject>> bookBatch(List<Booking> batch, Instant after) {
+    Booking first = batch.get(0);
+    String[] jobIds = batch.stream().map(Booking::jobId).toArray(String[]::new);
+    String[] titles = batch.stream().map(Booking::title).toArray(String[]::new);
+    String[] mediaUrls = batch.stream().map(Booking::mediaUrl).toArray(String[]::new);
+    Map<String, JsonObject> booked = new HashMap<>();
+    return pool.preparedQuery(REFRESH_MANY)
+        .execute(Tuple.of(first.userId(), first.brand(), jobIds, titles, mediaUrls))
+        .compose(refreshed -> {
+          refreshed.forEach(row -> booked.put(row.getString("job_id"), json(row)));
+          List<Booking> rest = batch.stream().filter(b -> !booked.containsKey(b.jobId())).toList();
+          if (rest.isEmpty()) {
+            return Future.succeededFuture(booked);
+          }
+          Integer[] hours = Arrays.stream(SlotPlan.hours(first.variant())).boxed().toArray(Integer[]::new);
+          return pool.preparedQuery(BOOK_MANY)
+              .execute(Tuple.from(new Object[] {first.userId(), first.brand(), SlotPlan.contentType(first.variant()),
+                  first.variant(), rest.stream().map(Booking::jobId).toArray(String[]::new),
+                  rest.stream().map(Booking::title).toArray(String[]::new),
+                  rest.stream().map(Booking::mediaUrl).toArray(String[]::new), utc(after), utc(after), hours,
+                  first.offsetHours(), WINDOW_DAYS + rest.size()}))
+              .map(rows -> {
+                rows.forEach(row -> booked.put(row.getString("job_id"), json(row)));
+                return booked;
+              });
+        });
   }
 
   private Future<Optional<JsonObject>> refreshExisting(Booking booking) {

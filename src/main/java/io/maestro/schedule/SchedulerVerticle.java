@@ -11,7 +11,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -26,6 +25,7 @@ public class SchedulerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(SchedulerVerticle.class);
 
   private ScheduleRepository schedule;
+  private BookingQueue bookings;
   private BrandRepository brands;
   private JobRepository jobs;
   private ActivityLog activity;
@@ -41,6 +41,7 @@ public class SchedulerVerticle extends VerticleBase {
     MaestroConfig config = node.config();
     Pool pool = node.pool();
     schedule = new ScheduleRepository(pool);
+    bookings = new BookingQueue(schedule);
     brands = new BrandRepository(pool);
     jobs = new JobRepository(pool);
     activity = new ActivityLog(vertx, pool);
@@ -82,9 +83,9 @@ public class SchedulerVerticle extends VerticleBase {
     String jobId = job.getString("job_id");
     String mediaUrl = output.getString("video_url", output.getString("image_url"));
     return brands.find(userId, brand)
-        .compose(row -> schedule.book(new ScheduleRepository.Booking(userId, brand, job.getString("variant"),
+        .compose(row -> bookings.book(new ScheduleRepository.Booking(userId, brand, job.getString("variant"),
             row.map(b -> b.getInteger("schedule_offset", 0)).orElse(0), jobId,
-            output.getString("title", job.getString("title")), mediaUrl), Instant.now()))
+            output.getString("title", job.getString("title")), mediaUrl)))
         .compose(item -> jobs.setScheduledTime(userId, jobId, brand, item.getString("slot_at")).map(item))
         .onSuccess(item -> vertx.eventBus().publish(Addresses.SCHEDULE_CHANGED, new JsonObject())) // publishers re-arm
         .onSuccess(item -> activity.record(userId, "scheduler", "scheduled", job.getString("variant") + " "

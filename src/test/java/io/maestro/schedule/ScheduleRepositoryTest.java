@@ -100,4 +100,26 @@ class ScheduleRepositoryTest {
     assertThat(SlotPlan.isSlot("dark", -3, first)).isTrue();
     assertThat(first).isEqualTo(SlotPlan.next("dark", -3, AFTER, 1).get(0));
   }
+
+  @Test
+  @DisplayName("a batch of 300 outputs takes the next 300 free slots in two statements; one booked before keeps its"
+      + " slot, and the next single booking continues after the batch")
+  void batchBooking() throws Exception {
+    Instant early = book("post", 1, "job-0");
+    List<ScheduleRepository.Booking> batch = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      batch.add(new ScheduleRepository.Booking("local", "healthycollege", "post", 1, "job-" + i, "t" + i, null));
+    }
+    long before = counted.statements();
+    var booked = schedule.bookBatch(batch, AFTER).await(30, TimeUnit.SECONDS);
+    assertThat(counted.statements() - before).isEqualTo(2);
+    assertThat(booked).hasSize(300);
+    List<Instant> expected = SlotPlan.next("post", 1, AFTER, 300);
+    assertThat(expected.get(0)).isEqualTo(early);
+    for (int i = 0; i < 300; i++) {
+      assertThat(Instant.parse(booked.get("job-" + i).getString("slot_at"))).isEqualTo(expected.get(i));
+      assertThat(booked.get("job-" + i).getString("title")).isEqualTo("t" + i);
+    }
+    assertThat(book("post", 1, "after-batch")).isEqualTo(SlotPlan.next("post", 1, expected.get(299), 1).get(0));
+  }
 }
