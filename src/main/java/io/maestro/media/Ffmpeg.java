@@ -17,6 +17,7 @@ import org.bytedeco.javacpp.Loader;
 public final class Ffmpeg {
   /** Picks the "-gpl" natives in code, so the run command needs no -D flag. Must run before JavaCPP's first use. */
   static final String PLATFORM_EXTENSION = "org.bytedeco.javacpp.platform.extension";
+  private static final String MAX_PHYSICAL_BYTES = "org.bytedeco.javacpp.maxPhysicalBytes";
 
   // AVERROR(errno) is -errno; the presets have no constant for these two (Linux values: the natives are Linux's)
   static final int AVERROR_EAGAIN = -11;
@@ -37,6 +38,11 @@ public final class Ffmpeg {
       }
       if (System.getProperty(PLATFORM_EXTENSION) == null) {
         System.setProperty(PLATFORM_EXTENSION, "-gpl");
+      }
+      // every native buffer here is freed explicitly; JavaCPP's own guess at "too much physical memory" (twice the
+      // heap) would otherwise fail an encode with OutOfMemoryError on a small -Xmx while plenty of RAM is free
+      if (System.getProperty(MAX_PHYSICAL_BYTES) == null) {
+        System.setProperty(MAX_PHYSICAL_BYTES, "0");
       }
       try {
         Loader.load(avutil.class);

@@ -29,13 +29,15 @@ final class ReelFrames implements AutoCloseable {
   private final ReelTimeline timeline;
   private AVFrame plate;
   private AVFrame frame;
-  private final PointerPointer<BytePointer> source = new PointerPointer<>(4);
-  private final IntPointer sourceStrides = new IntPointer(4);
+  private final PointerPointer<BytePointer> source;
+  private final IntPointer sourceStrides;
   private SwsContext scaler;
 
   /** @param plateImage the plate at {@link #plateWidth}×{@link #plateHeight}; @param inks one per still, frame-sized */
   ReelFrames(BufferedImage plateImage, List<InkLayer> inks, ReelTimeline timeline, int width, int height) {
-    Ffmpeg.load();
+    Ffmpeg.load(); // before JavaCPP's first use: it picks the natives
+    source = new PointerPointer<>(4);
+    sourceStrides = new IntPointer(4);
     this.width = width;
     this.height = height;
     this.inks = List.copyOf(inks);
