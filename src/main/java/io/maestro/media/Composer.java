@@ -149,7 +149,6 @@ public final class Composer {
       g.setColor(reelMark(style, dark));
       g.fillRoundRect(MARGIN, y - 56, 180, 16, 16, 16);
       drawLines(g, heading, MARGIN, y, reelInk(style, dark));
-      footer(g, style, REEL_W, REEL_H, reelMark(style, dark));
     } finally {
       g.dispose();
     }
@@ -168,6 +167,17 @@ public final class Composer {
       g.setColor(reelMark(style, dark));
       g.drawString(index + " / " + total, MARGIN, y - 70);
       drawLines(g, body, MARGIN, y, reelInk(style, dark));
+    } finally {
+      g.dispose();
+    }
+    return image;
+  }
+
+  /** The brand's name at the foot: stays on screen (no fade) from the title to the closing still. */
+  public BufferedImage reelFooterInk(BrandStyle style, boolean dark) {
+    BufferedImage image = new BufferedImage(REEL_W, REEL_H, BufferedImage.TYPE_INT_ARGB);
+    Graphics2D g = graphics(image);
+    try {
       footer(g, style, REEL_W, REEL_H, reelMark(style, dark));
     } finally {
       g.dispose();
@@ -206,12 +216,14 @@ public final class Composer {
     return image;
   }
 
-  /** A reel still as one picture (the thumbnail): the plate scaled to the frame with the text layer on it. */
-  public static BufferedImage flatten(BufferedImage plate, BufferedImage ink) {
+  /** A reel still as one picture (the thumbnail): the plate scaled to the frame with the text layers on it. */
+  public static BufferedImage flatten(BufferedImage plate, BufferedImage... inks) {
     BufferedImage image = canvas(plate, REEL_W, REEL_H);
     Graphics2D g = graphics(image);
     try {
-      g.drawImage(ink, 0, 0, null);
+      for (BufferedImage ink : inks) {
+        g.drawImage(ink, 0, 0, null);
+      }
     } finally {
       g.dispose();
     }

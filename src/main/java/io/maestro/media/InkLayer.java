@@ -21,13 +21,32 @@ final class InkLayer {
   InkLayer(BufferedImage argb) {
     int w = argb.getWidth();
     int h = argb.getHeight();
-    int[] px = argb.getRGB(0, 0, w, h, null, 0, w);
+    int[] px = pixels(argb);
     luma = plane(w, h, 1, px, w, Channel.Y);
     cb = plane(w / 2, h / 2, 2, px, w, Channel.U);
     cr = plane(w / 2, h / 2, 2, px, w, Channel.V);
   }
 
   private enum Channel { Y, U, V }
+
+  /** The image's ARGB ints: its own array when it is an unshared TYPE_INT_ARGB/RGB image (no per-pixel calls). */
+  static int[] pixels(BufferedImage image) {
+    int type = image.getType();
+    if ((type == BufferedImage.TYPE_INT_ARGB || type == BufferedImage.TYPE_INT_RGB)
+        && image.getRaster().getDataBuffer() instanceof java.awt.image.DataBufferInt ints
+        && ints.getNumBanks() == 1 && image.getRaster().getParent() == null) {
+      int[] data = ints.getData();
+      if (type == BufferedImage.TYPE_INT_ARGB) {
+        return data;
+      }
+      int[] opaque = new int[data.length];
+      for (int i = 0; i < data.length; i++) {
+        opaque[i] = data[i] | 0xff000000;
+      }
+      return opaque;
+    }
+    return image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
+  }
 
   /** Samples the ARGB image per plane cell (a 2×2 block for chroma: mean coverage, colour weighted by coverage). */
   private static Plane plane(int pw, int ph, int step, int[] px, int stride, Channel channel) {

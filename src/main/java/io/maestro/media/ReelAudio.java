@@ -17,10 +17,16 @@ record ReelAudio(float[] left, float[] right) {
     return (int) Math.round(ReelEncoder.SECONDS * Mp4Writer.SAMPLE_RATE);
   }
 
-  /** The ambient bed for {@code seed} (same seed, same sound). */
+  private static final java.util.Map<Integer, ReelAudio> BEDS = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** The ambient bed for {@code seed} (same seed, same sound); made once per root note, then shared (read-only). */
   static ReelAudio ambient(long seed) {
+    return BEDS.computeIfAbsent((int) Math.floorMod(seed, (long) ROOTS.length), ReelAudio::bed);
+  }
+
+  private static ReelAudio bed(int rootIndex) {
     int n = samples();
-    double root = ROOTS[(int) Math.floorMod(seed, (long) ROOTS.length)];
+    double root = ROOTS[rootIndex];
     float[] left = new float[n];
     float[] right = new float[n];
     double rate = Mp4Writer.SAMPLE_RATE;

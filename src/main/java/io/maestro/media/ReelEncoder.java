@@ -62,8 +62,11 @@ public final class ReelEncoder {
     return "in-process FFmpeg";
   }
 
-  /** The stills of one reel: the moving plate (background + scrim) and one text layer per still, in order. */
-  public record Stills(BufferedImage plate, List<BufferedImage> inks, long seed) {}
+  /**
+   * The stills of one reel: the moving plate (background + scrim), one text layer per still in order, and the
+   * footer (brand name) that stays on screen until the closing still.
+   */
+  public record Stills(BufferedImage plate, List<BufferedImage> inks, BufferedImage footer, long seed) {}
 
   /** Encodes {@code stills} into an MP4 at {@code out}, within {@code remainingMillis} (the job's deadline). */
   public void encode(Stills stills, Path out, LongSupplier remainingMillis) throws IOException, InterruptedException {
@@ -75,7 +78,9 @@ public final class ReelEncoder {
     ReelAudio audio = audio(stills.seed());
     ReelTimeline timeline = new ReelTimeline(inks.size() - 2);
     Mp4Writer.X264 x264 = new Mp4Writer.X264(PRESET, CRF, "", PARAMS, threads);
-    try (ReelFrames frames = new ReelFrames(stills.plate(), inks, timeline, Composer.REEL_W, Composer.REEL_H)) {
+    InkLayer footer = new InkLayer(stills.footer());
+    try (ReelFrames frames = new ReelFrames(stills.plate(), inks, footer, timeline, Composer.REEL_W,
+        Composer.REEL_H)) {
       if (ffmpegPath.isEmpty()) {
         encodeInProcess(frames, audio, out, x264, remainingMillis);
       } else {

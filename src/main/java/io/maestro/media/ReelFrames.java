@@ -26,6 +26,7 @@ final class ReelFrames implements AutoCloseable {
   private final int width;
   private final int height;
   private final List<InkLayer> inks;
+  private final InkLayer footer;
   private final ReelTimeline timeline;
   private AVFrame plate;
   private AVFrame frame;
@@ -33,14 +34,17 @@ final class ReelFrames implements AutoCloseable {
   private final IntPointer sourceStrides;
   private SwsContext scaler;
 
-  /** @param plateImage the plate at {@link #plateWidth}×{@link #plateHeight}; @param inks one per still, frame-sized */
-  ReelFrames(BufferedImage plateImage, List<InkLayer> inks, ReelTimeline timeline, int width, int height) {
+  /** @param plateImage the plate at {@link #plateWidth}×{@link #plateHeight}; @param inks one per still, frame-sized;
+   *     @param footer the layer on screen until the last still (or null) */
+  ReelFrames(BufferedImage plateImage, List<InkLayer> inks, InkLayer footer, ReelTimeline timeline, int width,
+      int height) {
     Ffmpeg.load(); // before JavaCPP's first use: it picks the natives
     source = new PointerPointer<>(4);
     sourceStrides = new IntPointer(4);
     this.width = width;
     this.height = height;
     this.inks = List.copyOf(inks);
+    this.footer = footer;
     this.timeline = timeline;
     plate = yuvFrame(plateImage.getWidth(), plateImage.getHeight());
     try {
@@ -83,16 +87,20 @@ final class ReelFrames implements AutoCloseable {
   private static void fill(AVFrame target, BufferedImage image) {
     int w = image.getWidth();
     int h = image.getHeight();
-    int[] px = image.getRGB(0, 0, w, h, null, 0, w);
+    int[] px = InkLayer.pixels(image);
     ByteBuffer y = plane(target, 0, h);
     ByteBuffer u = plane(target, 1, h / 2);
     ByteBuffer v = plane(target, 2, h / 2);
+    byte[] line = new byte[w];
     for (int row = 0; row < h; row++) {
       for (int col = 0; col < w; col++) {
         int p = px[row * w + col];
-        y.put(row * target.linesize(0) + col, (byte) Yuv.y((p >> 16) & 0xff, (p >> 8) & 0xff, p & 0xff));
+        line[col] = (byte) Yuv.y((p >> 16) & 0xff, (p >> 8) & 0xff, p & 0xff);
       }
+      y.put(row * target.linesize(0), line, 0, w);
     }
+    byte[] cb = new byte[w / 2];
+    byte[] cr = new byte[w / 2];
     for (int row = 0; row < h / 2; row++) {
       for (int col = 0; col < w / 2; col++) {
         int r = 0;
@@ -104,9 +112,11 @@ final class ReelFrames implements AutoCloseable {
           g += (p >> 8) & 0xff;
           b += p & 0xff;
         }
-        u.put(row * target.linesize(1) + col, (byte) Yuv.u(r / 4, g / 4, b / 4));
-        v.put(row * target.linesize(2) + col, (byte) Yuv.v(r / 4, g / 4, b / 4));
+        cb[col] = (byte) Yuv.u(r / 4, g / 4, b / 4);
+        cr[col] = (byte) Yuv.v(r / 4, g / 4, b / 4);
       }
+      u.put(row * target.linesize(1), cb, 0, w / 2);
+      v.put(row * target.linesize(2), cr, 0, w / 2);
     }
   }
 
@@ -138,6 +148,9 @@ final class ReelFrames implements AutoCloseable {
     ByteBuffer yb = plane(frame, 0, height);
     ByteBuffer ub = plane(frame, 1, height / 2);
     ByteBuffer vb = plane(frame, 2, height / 2);
+    if (footer != null) {
+      footer.blend(yb, frame.linesize(0), ub, frame.linesize(1), vb, frame.linesize(2), timeline.footerOpacity(index));
+    }
     for (int still = 0; still < inks.size(); still++) {
       int opacity = timeline.opacity(still, index);
       if (opacity > 0) {

@@ -53,7 +53,7 @@ public final class ReelRenderer implements JobRenderer {
       context.progress("encoding reel (" + engine + ")", null);
       encoder.encode(stills, video, context::remainingMillis);
       String videoUrl = work.put(context, brand, "reel.mp4", Files.readAllBytes(video));
-      BufferedImage thumbnail = Composer.flatten(stills.plate(), stills.inks().get(0));
+      BufferedImage thumbnail = Composer.flatten(stills.plate(), stills.inks().get(0), stills.footer());
       String thumbnailUrl = work.put(context, brand, "thumbnail.jpg", Composer.jpeg(thumbnail));
       return output.put("reel_id", context.jobId() + "-" + brand).put("video_path", videoUrl)
           .put("video_url", videoUrl).put("thumbnail_path", thumbnailUrl).put("thumbnail_url", thumbnailUrl)
@@ -83,6 +83,6 @@ public final class ReelRenderer implements JobRenderer {
       inks.add(composer.reelLinesInk(group, i + 1, groups, style, dark));
     }
     inks.add(composer.reelBrandInk(style, dark));
-    return new ReelEncoder.Stills(plate, inks, seed);
+    return new ReelEncoder.Stills(plate, inks, composer.reelFooterInk(style, dark), seed);
   }
 }

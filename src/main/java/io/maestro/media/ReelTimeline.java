@@ -48,6 +48,12 @@ final class ReelTimeline {
     return Math.min(256, 256 * Math.min(in, out) / FADE);
   }
 
+  /** Opacity of the footer: on from the first frame, fading out with the text before the closing still. */
+  int footerOpacity(int frame) {
+    int closing = spans.get(spans.size() - 1).start();
+    return frame >= closing ? 0 : Math.min(256, 256 * (closing - frame) / FADE);
+  }
+
   /**
    * The zoom/pan progress at {@code frame}, 0 to 1, linear: a steady, slow push-in (about 1.5 % a second) that
    * reads as motion from the first second on; easing made the opening title look like a still.

@@ -53,7 +53,7 @@ class MediaBenchmarkTest {
         List.of("Dim the lights an hour before bed", "Keep the room cool", "No screens in bed"), style, i % 2 == 0, i);
     Path out = dir.resolve("reel" + i + ".mp4");
     encoder.encode(stills, out, remaining);
-    Composer.jpeg(Composer.flatten(stills.plate(), stills.inks().get(0)));
+    Composer.jpeg(Composer.flatten(stills.plate(), stills.inks().get(0), stills.footer()));
     long size = Files.size(out);
     Files.delete(out);
     return size;

@@ -116,7 +116,7 @@ class ReelTest {
         plate.setRGB(x, y, ((x / 24 + y / 24) % 2 == 0) ? 0x204060 : 0xe0d0a0); // a checkerboard shows any motion
       }
     }
-    try (ReelFrames frames = new ReelFrames(plate, List.of(), new ReelTimeline(1), 1080, 1920)) {
+    try (ReelFrames frames = new ReelFrames(plate, List.of(), null, new ReelTimeline(1), 1080, 1920)) {
       byte[] first = luma(frames.render(0));
       byte[] again = luma(frames.render(0));
       byte[] later = luma(frames.render(60));
@@ -192,6 +192,11 @@ class ReelTest {
     }
     assertThat(timeline.opacity(0, 0)).isEqualTo(256);
     assertThat(timeline.opacity(4, 224)).isEqualTo(256);
+    // the brand name at the foot stays through the title and content, and leaves when the brand still comes
+    int closing = timeline.spans().get(4).start();
+    assertThat(timeline.footerOpacity(0)).isEqualTo(256);
+    assertThat(timeline.footerOpacity(closing - ReelTimeline.FADE - 1)).isEqualTo(256);
+    assertThat(timeline.footerOpacity(closing)).isZero();
   }
 
   @Test
