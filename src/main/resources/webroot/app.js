@@ -1,6 +1,7 @@
 'use strict';
-// The Observatory: REST for reads and actions, the SockJS event-bus bridge for live updates. Plain JavaScript, no
-// build step. Job rows are keyed by job_id and patched in place, so 1,000 listed jobs cost nothing per update.
+// The Observatory's core: REST helper, hash router, overview (status, stats, burst, healing, activity) and the
+// SockJS event-bus bridge. The views live in jobs.js, detail.js and schedule.js; boot.js starts everything.
+// Plain JavaScript, no build step, no inline script or handler anywhere (the page runs under script-src 'self').
 (() => {
   const params = new URLSearchParams(location.search);
   if (params.get('token')) localStorage.setItem('maestro.token', params.get('token'));
@@ -12,9 +13,8 @@
     if (text !== undefined && text !== null) e.textContent = String(text);
     return e;
   };
-  const JOB_PAGE = 200;
-  const MAX_JOBS = 1000;
   const FEED_MAX = 200;
+  const SVG = 'http://www.w3.org/2000/svg';
 
   async function api(method, path, body) {
     const headers = {};
@@ -37,219 +37,92 @@
     timers.set(key, setTimeout(() => { timers.delete(key); fn(); }, ms));
   }
 
-  // ---- jobs board -------------------------------------------------------------------------------------------
-  const jobs = new Map(); // job_id -> {job, el, refs, outputsKey}
-  const jobList = $('job-list');
-  const rowTemplate = $('job-row');
-  const pendingUpdates = new Map();
-  let flushScheduled = false;
-
-  function makeRow(job) {
-    const node = rowTemplate.content.firstElementChild.cloneNode(true);
-    const q = (s) => node.querySelector(s);
-    const entry = {
-      job, el: node, outputsKey: null,
-      refs: {
-        id: q('.job-id'), status: q('.job-status'), title: q('.job-title'), bar: q('.progress-bar'),
-        step: q('.job-step'), error: q('.job-error'), code: q('.error-code'), category: q('.error-category'),
-        message: q('.error-message'), outputs: q('.job-outputs'), attempts: q('.job-attempts'),
-        retry: q('.job-retry'), cancel: q('.job-cancel'), toggle: q('.job-attempts-toggle'),
-      },
-    };
-    node.dataset.jobId = job.job_id;
-    entry.refs.id.textContent = job.job_id;
-    entry.refs.retry.addEventListener('click', () => retry(entry));
-    entry.refs.cancel.addEventListener('click', () => cancel(entry));
-    entry.refs.toggle.addEventListener('click', () => toggleAttempts(entry));
-    jobs.set(job.job_id, entry);
-    renderRow(entry);
-    return entry;
+  function button(label, icon, cls) {
+    const b = el('button', cls);
+    b.type = 'button';
+    if (icon) b.append(Icons.make(icon));
+    b.append(document.createTextNode(label));
+    return b;
   }
 
-  function renderRow(entry) {
-    const { job, refs, el: node } = entry;
-    node.dataset.status = job.status;
-    refs.status.textContent = job.status;
-    refs.status.className = 'job-status pill ' + job.status;
-    refs.title.textContent = job.title || '';
-    refs.bar.style.width = Math.max(0, Math.min(100, job.progress_percent || 0)) + '%';
-    refs.step.textContent = job.current_step || '';
-    const failed = job.status === 'failed' && (job.error_category || job.error_message);
-    refs.error.hidden = !failed;
-    if (failed) {
-      refs.code.textContent = job.error_code == null ? '' : job.error_code;
-      refs.category.textContent = job.error_category || 'unknown';
-      refs.message.textContent = job.error_message || '';
-    }
-    refs.retry.hidden = job.status !== 'failed';
-    refs.cancel.hidden = !(job.status === 'pending' || job.status === 'generating');
-    if (job.brand_outputs) renderOutputs(entry);
+  function when(iso) {
+    if (!iso) return '–';
+    return String(iso).replace('T', ' ').slice(0, 19) + ' UTC';
   }
 
-  function renderOutputs(entry) {
-    const outputs = entry.job.brand_outputs || {};
-    const key = JSON.stringify(outputs);
-    if (key === entry.outputsKey) return;
-    entry.outputsKey = key;
-    const box = entry.refs.outputs;
-    box.replaceChildren();
-    for (const [brand, out] of Object.entries(outputs)) {
-      if (!out || typeof out !== 'object') continue;
-      const fig = el('figure', 'output');
-      fig.dataset.brand = brand;
-      const video = out.video_url || out.video_path;
-      const image = out.image_url || out.thumbnail_url || out.thumbnail_path;
-      if (video) {
-        const v = el('video');
-        v.controls = true; v.preload = 'metadata'; v.src = video;
-        if (image) v.poster = image;
-        fig.append(v);
-      } else if (image) {
-        const img = el('img');
-        img.loading = 'lazy'; img.alt = `${brand}: ${out.title || ''}`; img.src = image;
-        fig.append(img);
-      }
-      const caption = el('figcaption', null, brand + (out.error ? ` — ${out.error_category || 'error'}: ${out.error}` : ''));
-      if (out.scheduled_time) caption.title = 'scheduled ' + out.scheduled_time;
-      fig.append(caption);
-      box.append(fig);
-    }
+  function age(seconds) {
+    if (seconds == null) return '–';
+    const s = Math.max(0, Math.round(seconds));
+    if (s < 60) return s + ' s';
+    if (s < 3600) return Math.floor(s / 60) + ' min ' + (s % 60) + ' s';
+    return Math.floor(s / 3600) + ' h ' + Math.floor((s % 3600) / 60) + ' min';
   }
 
-  function upsertJob(job, position) {
-    const entry = jobs.get(job.job_id);
-    if (entry) {
-      Object.assign(entry.job, job);
-      renderRow(entry);
-      return entry;
-    }
-    const created = makeRow(job);
-    if (position === 'top') jobList.prepend(created.el); else jobList.append(created.el);
-    trimJobs();
-    return created;
+  function svg(tag, attrs, text) {
+    const e = document.createElementNS(SVG, tag);
+    for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, String(v));
+    if (text !== undefined) e.textContent = String(text);
+    return e;
   }
 
-  function trimJobs() {
-    while (jobs.size > MAX_JOBS && jobList.lastElementChild) {
-      const last = jobList.lastElementChild;
-      jobs.delete(last.dataset.jobId);
-      last.remove();
-    }
-    $('job-count').textContent = `(${jobs.size})`;
-    let active = 0;
-    for (const { job } of jobs.values()) if (job.status === 'pending' || job.status === 'generating') active++;
-    $('active-jobs').textContent = active;
+  // ---- confirm dialog (focus goes in, Escape says no, focus returns) ---------------------------------------
+  function confirmDialog(text, yesLabel) {
+    const box = $('confirm');
+    const back = document.activeElement;
+    $('confirm-text').textContent = text;
+    $('confirm-yes').textContent = yesLabel || 'Confirm';
+    box.hidden = false;
+    $('confirm-no').focus();
+    return new Promise((resolve) => {
+      const done = (answer) => {
+        box.hidden = true;
+        $('confirm-yes').removeEventListener('click', yes);
+        $('confirm-no').removeEventListener('click', no);
+        box.removeEventListener('keydown', key);
+        if (back && back.focus) back.focus();
+        resolve(answer);
+      };
+      const yes = () => done(true);
+      const no = () => done(false);
+      const key = (e) => { if (e.key === 'Escape') done(false); trapTab(e, box); };
+      $('confirm-yes').addEventListener('click', yes);
+      $('confirm-no').addEventListener('click', no);
+      box.addEventListener('keydown', key);
+    });
   }
 
-  async function loadJobs() {
-    const fresh = [];
-    for (let offset = 0; offset < MAX_JOBS; offset += JOB_PAGE) {
-      const page = await api('GET', `/jobs/?limit=${JOB_PAGE}&offset=${offset}`);
-      const list = page.jobs || [];
-      fresh.push(...list);
-      if (list.length < JOB_PAGE) break;
-    }
-    const missing = [];
-    const fragment = document.createDocumentFragment();
-    const initial = jobs.size === 0;
-    for (const job of fresh) {
-      if (jobs.has(job.job_id)) upsertJob(job);
-      else if (initial) fragment.append(makeRow(job).el);
-      else missing.push(job);
-    }
-    if (initial) {
-      jobList.append(fragment);
-      observatory.firstLoadMs = performance.now();
-    }
-    // jobs created while the socket was down are the newest: they go on top, newest first
-    for (let i = missing.length - 1; i >= 0; i--) upsertJob(missing[i], 'top');
-    trimJobs();
+  function trapTab(e, box) {
+    if (e.key !== 'Tab') return;
+    const items = [...box.querySelectorAll('button, [href], input, select, video')].filter((x) => !x.disabled);
+    if (!items.length) return;
+    const first = items[0], last = items[items.length - 1];
+    if (e.shiftKey && document.activeElement === first) { e.preventDefault(); last.focus(); }
+    else if (!e.shiftKey && document.activeElement === last) { e.preventDefault(); first.focus(); }
   }
 
-  async function fetchJob(jobId, position) {
-    try {
-      const job = await api('GET', `/jobs/${encodeURIComponent(jobId)}`);
-      upsertJob(job, position);
-    } catch (e) {
-      if (e.status === 404) {
-        const entry = jobs.get(jobId);
-        if (entry) { entry.el.remove(); jobs.delete(jobId); trimJobs(); }
-      }
-    }
+  // ---- router: #/ overview, #/jobs, #/jobs/GEN-…, #/schedule -------------------------------------------------
+  const views = new Map(); // name -> {show(arg), hide()}
+  let current = null;
+  function route() {
+    const hash = location.hash.replace(/^#\/?/, '');
+    let name = 'overview', arg = null;
+    if (/^jobs\/GEN-\d+$/.test(hash)) { name = 'job'; arg = hash.slice(5); }
+    else if (hash.startsWith('jobs')) name = 'jobs';
+    else if (hash.startsWith('schedule')) name = 'schedule';
+    document.querySelectorAll('[data-view]').forEach((v) => { v.hidden = v.dataset.view !== name; });
+    document.querySelectorAll('[data-nav]').forEach((a) => {
+      const active = a.dataset.nav === name || (name === 'job' && a.dataset.nav === 'jobs');
+      if (active) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+    });
+    const changed = current !== name;
+    if (changed && current && views.get(current) && views.get(current).hide) views.get(current).hide();
+    current = name;
+    const view = views.get(name);
+    if (view && view.show) view.show(arg, changed);
+    document.title = 'Maestro Observatory · ' + (name === 'job' ? arg : name);
   }
 
-  const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
-  function onJobUpdate(update) {
-    pendingUpdates.set(update.job_id, Object.assign(pendingUpdates.get(update.job_id) || {}, update));
-    if (flushScheduled) return;
-    flushScheduled = true;
-    const flush = () => { flushScheduled = false; applyUpdates(); };
-    if (document.hidden) setTimeout(flush, 50); else requestAnimationFrame(flush);
-  }
-
-  function applyUpdates() {
-    const batch = [...pendingUpdates.values()];
-    pendingUpdates.clear();
-    let anyFailed = false;
-    let anyCompleted = false;
-    for (const update of batch) {
-      const entry = jobs.get(update.job_id);
-      if (!entry) {
-        debounce('job:' + update.job_id, 0, () => fetchJob(update.job_id, 'top'));
-        debounce('proposals', 500, loadProposals);
-        continue;
-      }
-      const clean = {};
-      for (const [k, v] of Object.entries(update)) if (v !== undefined) clean[k] = v;
-      Object.assign(entry.job, clean);
-      renderRow(entry);
-      // live updates carry no brand outputs: a finished job's thumbnails, videos and errors come from REST
-      if (TERMINAL.has(update.status)) debounce('job:' + update.job_id, 100, () => fetchJob(update.job_id));
-      anyFailed ||= update.status === 'failed';
-      anyCompleted ||= update.status === 'completed';
-    }
-    trimJobs();
-    if (anyFailed) debounce('healing', 1000, loadHealing);
-    if (anyCompleted) debounce('schedule', 1500, loadSchedule);
-    if (anyFailed || anyCompleted) debounce('status', 500, loadStatus);
-  }
-
-  async function retry(entry) {
-    entry.refs.retry.disabled = true;
-    try {
-      const r = await api('POST', `/api/maestro/retry-job/${encodeURIComponent(entry.job.job_id)}`);
-      entry.refs.step.textContent = r.message || 'retry queued';
-    } catch (e) {
-      entry.refs.step.textContent = 'retry refused: ' + e.message;
-    } finally {
-      entry.refs.retry.disabled = false;
-    }
-  }
-
-  async function cancel(entry) {
-    try {
-      await api('POST', `/jobs/${encodeURIComponent(entry.job.job_id)}/cancel`);
-    } catch (e) {
-      entry.refs.step.textContent = 'cancel refused: ' + e.message;
-    }
-  }
-
-  async function toggleAttempts(entry) {
-    const list = entry.refs.attempts;
-    if (!list.hidden) { list.hidden = true; return; }
-    try {
-      const r = await api('GET', `/jobs/${encodeURIComponent(entry.job.job_id)}/attempts`);
-      list.replaceChildren(...(r.attempts || []).map((a) => el('li', null,
-        `#${a.attempt} ${a.outcome || 'running'} on ${a.node || '?'} ${a.started_at || ''}` +
-        (a.category ? ` — ${a.code} ${a.category}: ${a.message || ''}` : ''))));
-      if (!list.children.length) list.append(el('li', 'muted', 'no attempts yet'));
-    } catch (e) {
-      list.replaceChildren(el('li', null, e.message));
-    }
-    list.hidden = false;
-  }
-
-  // ---- overview ---------------------------------------------------------------------------------------------
+  // ---- overview: status ---------------------------------------------------------------------------------------
   let status = null;
   async function loadStatus() {
     try {
@@ -304,29 +177,96 @@
     }
   }
 
+  // ---- overview: throughput and failures (from GET /api/observatory/stats) ---------------------------------------
+  let lastStats = 0;
+  async function loadStats() {
+    let s;
+    try { s = await api('GET', '/api/observatory/stats'); } catch (e) { return; }
+    lastStats = Date.now();
+    observatory.stats = s;
+    $('queue-depth').textContent = s.queue_depth;
+    $('generating').textContent = s.generating;
+    $('active-jobs').textContent = (s.queue_depth || 0) + (s.generating || 0);
+    $('oldest-pending').textContent = s.queue_depth ? age(s.oldest_pending_age_seconds) : 'none';
+    const hours = s.hours || [];
+    $('completed-24h').textContent = hours.reduce((n, h) => n + h.completed, 0);
+    $('failed-24h').textContent = hours.reduce((n, h) => n + h.failed, 0);
+    drawThroughput(hours);
+    drawCategories((s.failures_today || []).map((c) => [c.category, c.count]));
+  }
+  /** Live refresh, at most every 2 s whatever the update rate. */
+  function refreshStats() {
+    debounce('stats', Math.max(0, 2000 - (Date.now() - lastStats)), loadStats);
+  }
+
+  function drawThroughput(hours) {
+    const chart = $('throughput-chart');
+    const W = 720, H = 180, left = 30, bottom = 20, top = 8;
+    chart.setAttribute('viewBox', `0 0 ${W} ${H}`);
+    chart.replaceChildren();
+    const max = Math.max(1, ...hours.map((h) => Math.max(h.completed, h.failed)));
+    const slot = (W - left) / Math.max(1, hours.length);
+    const y = (v) => H - bottom - (v / max) * (H - bottom - top);
+    chart.append(svg('line', { x1: left, y1: H - bottom, x2: W, y2: H - bottom, class: 'axis' }));
+    chart.append(svg('text', { x: 0, y: top + 8, class: 'tick' }, max));
+    chart.append(svg('text', { x: 0, y: H - bottom, class: 'tick' }, 0));
+    hours.forEach((h, i) => {
+      const x = left + i * slot;
+      const bw = Math.max(2, slot / 2 - 2);
+      const g = svg('g', { 'data-hour': h.hour });
+      g.append(svg('title', {}, `${h.hour.slice(11, 16)} UTC: ${h.completed} completed, ${h.failed} failed`));
+      g.append(svg('rect', { x: x + 1, y: y(h.completed), width: bw, height: H - bottom - y(h.completed), class: 'ok' }));
+      g.append(svg('rect', { x: x + 1 + bw, y: y(h.failed), width: bw, height: H - bottom - y(h.failed), class: 'bad' }));
+      if (i % 4 === 0) g.append(svg('text', { x: x + 1, y: H - 5, class: 'tick' }, h.hour.slice(11, 16)));
+      chart.append(g);
+    });
+  }
+
+  function drawCategories(rows) {
+    const chart = $('failure-chart');
+    chart.replaceChildren();
+    const max = Math.max(1, ...rows.map((r) => r[1]));
+    const barH = 18;
+    chart.setAttribute('viewBox', `0 0 400 ${Math.max(1, rows.length) * (barH + 4)}`);
+    rows.forEach(([category, n], i) => {
+      const yy = i * (barH + 4);
+      chart.append(svg('rect', { x: 170, y: yy, height: barH, width: Math.max(2, (n / max) * 190), class: 'bad' }));
+      chart.append(svg('text', { x: 0, y: yy + 13, 'data-category': category }, category));
+      chart.append(svg('text', { x: 175 + (n / max) * 190, y: yy + 13 }, n));
+    });
+    if (!rows.length) {
+      chart.setAttribute('viewBox', '0 0 400 22');
+      chart.append(svg('text', { x: 0, y: 13 }, 'no failures today'));
+    }
+  }
+
   // ---- burst ------------------------------------------------------------------------------------------------
+  let brands = [];
   async function loadBrands() {
     const r = await api('GET', '/api/brands');
+    brands = r.brands || [];
+    observatory.brands = brands;
     const box = $('burst-brands');
     box.querySelectorAll('label').forEach((l) => l.remove());
-    (r.brands || []).forEach((b, i) => {
+    brands.forEach((b, i) => {
       const label = el('label');
       const input = el('input');
       input.type = 'checkbox'; input.name = 'brand'; input.value = b.brand_id;
-      input.checked = b.brand_id === 'healthycollege' || (i === 0 && !r.brands.some((x) => x.brand_id === 'healthycollege'));
+      input.checked = b.brand_id === 'healthycollege' || (i === 0 && !brands.some((x) => x.brand_id === 'healthycollege'));
       label.append(input, ' ' + (b.display_name || b.brand_id));
       box.append(label);
     });
+    for (const fn of observatory.onBrands) fn(brands);
   }
 
   async function triggerBurst(event) {
     event.preventDefault();
     const posts = Number($('burst-posts').value || 0);
     const reels = Number($('burst-reels').value || 0);
-    const brands = [...document.querySelectorAll('#burst-brands input:checked')].map((i) => i.value);
+    const chosen = [...document.querySelectorAll('#burst-brands input:checked')].map((i) => i.value);
     const out = $('burst-result');
     try {
-      const r = await api('POST', '/api/maestro/trigger-burst', { posts, reels, brands });
+      const r = await api('POST', '/api/maestro/trigger-burst', { posts, reels, brands: chosen });
       out.textContent = `${r.status}: ${r.message || ''}`;
     } catch (e) {
       out.textContent = e.message;
@@ -343,6 +283,11 @@
         const verdict = p.examiner_verdict ? ` ${p.examiner_verdict}` : '';
         const li = el('li', null, `${p.status} · ${p.agent_name} · ${p.brand} · ${p.title || ''}${score}${verdict}`);
         if (p.examiner_reason) li.title = p.examiner_reason;
+        if (p.accepted_job_id) {
+          const a = el('a', 'inline-link', 'open job');
+          a.href = '#/jobs/' + p.accepted_job_id;
+          li.append(' ', a);
+        }
         return li;
       }));
     } catch (e) { /* the next status tick retries */ }
@@ -355,16 +300,14 @@
     const h = r.healing || {};
     $('healing-summary').textContent = `healed ${h.total_healed ?? 0}, healing failures ${h.total_healing_failures ?? 0}` +
       `, last run ${h.last_healing_at || 'never'}; ${r.total_failed ?? 0} failed in 24 h`;
-    const counts = new Map();
-    for (const j of r.failed_jobs_24h || []) {
-      const c = (j.diagnosis && j.diagnosis.category) || 'unknown';
-      counts.set(c, (counts.get(c) || 0) + 1);
-    }
-    drawChart([...counts.entries()].sort((a, b) => b[1] - a[1]));
     $('failed-jobs').replaceChildren(...(r.failed_jobs_24h || []).map((j) => {
-      const li = el('li', null, `${j.job_id} ${j.brand || ''} — ${(j.diagnosis && j.diagnosis.category) || ''}: ` +
+      const li = el('li');
+      const a = el('a', null, j.job_id);
+      a.href = '#/jobs/' + j.job_id;
+      li.append(a, ` ${j.brand || ''} — ${(j.diagnosis && j.diagnosis.category) || ''}: ` +
         `${j.error_snippet || ''} (retries ${j.retry_count ?? 0}) `);
-      const b = el('button', null, 'Retry');
+      const b = button('Retry', 'refresh', 'small');
+      b.setAttribute('aria-label', 'Retry ' + j.job_id);
       b.addEventListener('click', async () => {
         try { await api('POST', `/api/maestro/retry-job/${encodeURIComponent(j.job_id)}`); } catch (e) { li.title = e.message; }
         debounce('healing', 500, loadHealing);
@@ -374,35 +317,6 @@
     }));
     $('notifications').replaceChildren(...(h.recent_notifications || []).map((n) =>
       el('li', null, `${n.time || ''} ${n.job_id || ''} ${n.category || ''} → ${n.action || ''}: ${n.reason || ''}`)));
-  }
-
-  function drawChart(rows) {
-    const svg = $('failure-chart');
-    const ns = 'http://www.w3.org/2000/svg';
-    svg.replaceChildren();
-    const max = Math.max(1, ...rows.map((r) => r[1]));
-    const barH = 18;
-    svg.setAttribute('viewBox', `0 0 400 ${Math.max(1, rows.length) * (barH + 4)}`);
-    rows.forEach(([category, n], i) => {
-      const y = i * (barH + 4);
-      const rect = document.createElementNS(ns, 'rect');
-      rect.setAttribute('x', '150'); rect.setAttribute('y', String(y));
-      rect.setAttribute('height', String(barH)); rect.setAttribute('width', String(Math.max(2, (n / max) * 220)));
-      const label = document.createElementNS(ns, 'text');
-      label.setAttribute('x', '0'); label.setAttribute('y', String(y + 13));
-      label.textContent = category;
-      label.setAttribute('data-category', category);
-      const value = document.createElementNS(ns, 'text');
-      value.setAttribute('x', String(155 + (n / max) * 220)); value.setAttribute('y', String(y + 13));
-      value.textContent = String(n);
-      svg.append(rect, label, value);
-    });
-    if (!rows.length) {
-      const t = document.createElementNS(ns, 'text');
-      t.setAttribute('x', '0'); t.setAttribute('y', '13'); t.textContent = 'no failures';
-      svg.setAttribute('viewBox', '0 0 400 22');
-      svg.append(t);
-    }
   }
 
   async function runHealing() {
@@ -417,12 +331,15 @@
     loadHealing();
   }
 
-  // ---- activity ---------------------------------------------------------------------------------------------
+  // ---- activity (the server's emoji field is not shown: a level icon carries the meaning) --------------------
   const feed = $('activity-feed');
   const seenActivity = new Set();
+  const LEVEL_ICON = { error: 'alert', warn: 'alert', warning: 'alert', success: 'check' };
   function activityItem(a) {
-    const li = el('li', 'level-' + (a.level || 'info'),
-      `${(a.time || '').replace('T', ' ').slice(0, 19)} ${a.emoji || ''} ${a.agent || ''} · ${a.action || ''} — ${a.detail || ''}`);
+    const level = a.level || 'info';
+    const li = el('li', 'level-' + level);
+    li.append(Icons.make(LEVEL_ICON[level] || 'activity'),
+      ` ${(a.time || '').replace('T', ' ').slice(0, 19)} ${a.agent || ''} · ${a.action || ''} — ${a.detail || ''}`);
     li.dataset.id = a.id;
     return li;
   }
@@ -444,37 +361,24 @@
     } catch (e) { /* shown empty; the live feed still works */ }
   }
 
-  // ---- schedule ---------------------------------------------------------------------------------------------
-  async function loadSchedule() {
-    const from = new Date();
-    const to = new Date(from.getTime() + 7 * 86400e3);
-    let r;
-    try {
-      r = await api('GET', `/api/schedule?from=${encodeURIComponent(from.toISOString())}&to=${encodeURIComponent(to.toISOString())}&limit=500`);
-    } catch (e) { return; }
-    const byBrand = new Map();
-    for (const item of r.items || []) {
-      if (!byBrand.has(item.brand)) byBrand.set(item.brand, []);
-      byBrand.get(item.brand).push(item);
-    }
-    const grid = $('schedule-grid');
-    grid.replaceChildren();
-    if (!byBrand.size) grid.append(el('p', 'muted', 'nothing scheduled in the next 7 days'));
-    for (const [brand, items] of byBrand) {
-      const block = el('div', 'schedule-brand');
-      block.append(el('strong', null, brand));
-      const ol = el('ol');
-      items.sort((a, b) => a.slot_at.localeCompare(b.slot_at)).forEach((i) => ol.append(el('li', null,
-        `${i.slot_at.replace('T', ' ').slice(0, 16)} UTC · ${i.content_type}${i.variant ? ' ' + i.variant : ''} · ` +
-        `${i.status} · ${i.title || i.job_id || ''}`)));
-      block.append(ol);
-      grid.append(block);
-    }
-  }
-
   // ---- the bridge -------------------------------------------------------------------------------------------
-  const observatory = { listeners: [], connected: false, jobs, user: null };
+  const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
+  const observatory = {
+    listeners: [], jobListeners: [], onBrands: [], onConnect: [], connected: false, user: null, brands: [],
+    cspViolations: [],
+  };
   window.observatory = observatory;
+  document.addEventListener('securitypolicyviolation', (e) => {
+    observatory.cspViolations.push(`${e.violatedDirective} ${e.blockedURI || ''} ${e.sourceFile || ''}:${e.lineNumber || ''}`);
+  });
+
+  function onJobUpdate(update) {
+    for (const l of observatory.jobListeners) l(update);
+    refreshStats();
+    if (update.status === 'failed') debounce('healing', 1000, loadHealing);
+    if (TERMINAL.has(update.status)) debounce('status', 500, loadStatus);
+    if (!update.status || update.status === 'pending') debounce('proposals', 500, loadProposals);
+  }
 
   function connect(me) {
     const url = '/eventbus' + (token ? '?token=' + encodeURIComponent(token) : '');
@@ -492,43 +396,51 @@
       });
       eb.registerHandler(me.addresses.activity, (err, msg) => { if (!err && msg) onActivity(msg.body); });
       // whatever changed while the socket was down
-      loadJobs().catch(() => {});
+      for (const fn of observatory.onConnect) fn();
       loadActivity();
       loadStatus();
       loadHealing();
+      loadStats();
     };
     eb.onclose = () => {
       observatory.connected = false;
+      $('banner').textContent = 'reconnecting…';
       $('banner').hidden = false;
     };
     eb.onerror = (e) => console.warn('event bus', e);
     observatory.eventBus = eb;
   }
 
-  async function boot() {
-    $('pause').addEventListener('click', () => pause(true));
-    $('resume').addEventListener('click', () => pause(false));
-    $('burst-form').addEventListener('submit', triggerBurst);
-    $('run-healing').addEventListener('click', runHealing);
-    let me;
-    try {
-      me = await api('GET', '/api/me');
-    } catch (e) {
-      $('banner').textContent = e.status === 401
-        ? 'not signed in: open this page with ?token=<access token>' : 'cannot reach Maestro: ' + e.message;
-      $('banner').hidden = false;
-      return;
-    }
-    observatory.user = me.user_id;
-    $('user').textContent = me.user_id + (me.auth === 'local' ? ' (local)' : '');
-    await Promise.allSettled([loadBrands(), loadSchedule(), loadProposals()]);
-    connect(me);
-    setInterval(tickCountdown, 1000);
-    setInterval(() => { if (observatory.connected) loadStatus(); }, 5000);
-    setInterval(() => { if (observatory.connected) loadSchedule(); }, 60000);
-    setInterval(() => { if (observatory.connected && status && status.is_running) loadProposals(); }, 3000);
-    observatory.ready = true;
-  }
-
-  boot();
+  Object.assign(observatory, {
+    api, el, $, debounce, button, when, age, svg, confirmDialog, trapTab, views, route, TERMINAL,
+    loadStatus, loadProposals, loadHealing, loadStats, refreshStats, loadBrands, token,
+    async start() {
+      Icons.fill(document);
+      $('pause').addEventListener('click', () => pause(true));
+      $('resume').addEventListener('click', () => pause(false));
+      $('burst-form').addEventListener('submit', triggerBurst);
+      $('run-healing').addEventListener('click', runHealing);
+      window.addEventListener('hashchange', route);
+      let me;
+      try {
+        me = await api('GET', '/api/me');
+      } catch (e) {
+        $('banner').textContent = e.status === 401
+          ? 'not signed in: open this page with ?token=<access token>' : 'cannot reach Maestro: ' + e.message;
+        $('banner').hidden = false;
+        return;
+      }
+      observatory.user = me.user_id;
+      $('user').textContent = me.user_id + (me.auth === 'local' ? ' (local)' : '');
+      route();
+      await Promise.allSettled([loadBrands(), loadProposals()]);
+      connect(me);
+      setInterval(tickCountdown, 1000);
+      setInterval(() => { if (observatory.connected) loadStatus(); }, 5000);
+      // the oldest pending age grows without any event: a slow tick keeps it true
+      setInterval(() => { if (observatory.connected) refreshStats(); }, 30000);
+      setInterval(() => { if (observatory.connected && status && status.is_running) loadProposals(); }, 3000);
+      observatory.ready = true;
+    },
+  });
 })();

@@ -67,6 +67,8 @@ public class HttpApiVerticle extends VerticleBase {
     router.get("/api/brands").handler(ctx -> new BrandRepository(pool).list(Auth.userId(ctx))
         .onSuccess(brands -> Responses.json(ctx, 200, new JsonObject().put("brands", brands)))
         .onFailure(ctx::fail));
+    new BoardRoutes(vertx, pool).mount(router);
+    new StatsRoutes(pool).mount(router);
     new ObservatoryRoutes(new io.maestro.activity.ActivityLog(vertx, pool), auth).mount(router);
 
     router.route().last().handler(ctx -> ctx.fail(new ApiError(404, "not_found",

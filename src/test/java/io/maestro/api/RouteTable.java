@@ -42,7 +42,10 @@ final class RouteTable {
       r("GET", "/api/publishing/items"), r("GET", "/api/publishing/items/:schedule_id"),
       r("POST", "/api/publishing/items/:schedule_id/publish-now"), r("POST", "/api/publishing/items/:schedule_id/retry"),
       r("GET", "/api/publishing/credentials"), r("PUT", "/api/publishing/credentials/:brand"),
-      r("DELETE", "/api/publishing/credentials/:brand"));
+      r("DELETE", "/api/publishing/credentials/:brand"),
+      r("GET", "/api/observatory/jobs"), r("GET", "/api/observatory/jobs/counts"),
+      r("GET", "/api/observatory/jobs/:job_id"), r("POST", "/api/observatory/jobs/bulk"),
+      r("GET", "/api/observatory/stats"), r("GET", "/api/observatory/calendar"));
 
   /**
    * Public by design (documented in docs/SECURITY.md): probes, the API description, and the metrics scrape (which
