@@ -115,6 +115,7 @@
       if (active) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
     });
     const changed = current !== name;
+    if (changed) window.scrollTo(0, 0);
     if (changed && current && views.get(current) && views.get(current).hide) views.get(current).hide();
     current = name;
     const view = views.get(name);

@@ -311,10 +311,12 @@
     $('page-older').addEventListener('click', () => {
       if (!nextCursor) return;
       cursors.push(nextCursor);
+      window.scrollTo(0, 0);
       reload({ what: 'older', startedAt: performance.now() });
     });
     $('page-newer').addEventListener('click', () => {
       if (cursors.length > 1) cursors.pop();
+      window.scrollTo(0, 0);
       reload({ what: 'newer', startedAt: performance.now() });
     });
     $('select-page').addEventListener('change', () => {
