@@ -1,6 +1,6 @@
 'use strict';
 // The Observatory's core: REST helper, hash router, overview (status, stats, burst, healing, activity) and the
-// SockJS event-bus bridge. The views live in jobs.js, detail.js and schedule.js; boot.js starts everything.
+// SockJS event-bus bridge. The views live in board.js, detail.js and schedule.js; boot.js starts everything.
 // Plain JavaScript, no build step, no inline script or handler anywhere (the page runs under script-src 'self').
 (() => {
   const params = new URLSearchParams(location.search);
@@ -415,7 +415,7 @@
   Object.assign(observatory, {
     api, el, $, debounce, button, when, age, svg, confirmDialog, trapTab, views, route, TERMINAL,
     loadStatus, loadProposals, loadHealing, loadStats, refreshStats, loadBrands, token,
-    async start() {
+    async start(onSignedIn) {
       Icons.fill(document);
       $('pause').addEventListener('click', () => pause(true));
       $('resume').addEventListener('click', () => pause(false));
@@ -434,6 +434,8 @@
       observatory.user = me.user_id;
       $('user').textContent = me.user_id + (me.auth === 'local' ? ' (local)' : '');
       route();
+      // the jobs view's first page is what people wait for: it goes out before anything else
+      const first = onSignedIn ? onSignedIn() : null;
       await Promise.allSettled([loadBrands(), loadProposals()]);
       connect(me);
       setInterval(tickCountdown, 1000);
@@ -441,6 +443,7 @@
       // the oldest pending age grows without any event: a slow tick keeps it true
       setInterval(() => { if (observatory.connected) refreshStats(); }, 30000);
       setInterval(() => { if (observatory.connected && status && status.is_running) loadProposals(); }, 3000);
+      await first;
       observatory.ready = true;
     },
   });

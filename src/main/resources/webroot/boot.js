@@ -1,7 +1,3 @@
 'use strict';
-// Last script: every view has registered itself with window.observatory; start.
-(async () => {
-  const o = window.observatory;
-  await o.start();
-  if (o.user) await o.jobsBoot();
-})();
+// Last script: every view has registered itself with window.observatory; start (the jobs view first).
+window.observatory.start(() => window.observatory.jobsBoot());

@@ -240,13 +240,15 @@
     }
     const result = el('output', 'muted');
     result.id = 'detail-result';
-    head.append(back, h, actions, result, facts([
+    const headFacts = facts([
       ['variant', job.variant], ['brands', (job.brands || []).join(', ')], ['step', job.current_step],
       ['progress', job.progress_percent + '%'], ['created', when(job.created_at)], ['started', when(job.started_at)],
       ['completed', when(job.completed_at)], ['attempt', job.attempt], ['retries', `${job.retry_count} of ${job.max_retries}`],
       ['healing', job.healing_state],
       ['error', job.error_message ? `${job.error_code} ${job.error_category}: ${job.error_message}` : null],
-    ]));
+    ]);
+    headFacts.classList.add('wide');
+    head.append(back, h, actions, result, headFacts);
 
     const outputs = section('Outputs', 'image');
     outputs.id = 'job-outputs-full';
@@ -258,6 +260,7 @@
 
     const attempts = section('Attempts', 'clock');
     attempts.id = 'job-attempts';
+    attempts.classList.add('detail-attempts');
     attempts.append(attemptsTable(d.attempts || []));
 
     const sched = section('Schedule', 'calendar');
@@ -267,8 +270,8 @@
     sched.append(ul);
 
     const side = el('div', 'detail-side');
-    side.append(proposalCard(d.proposal), sched, attempts);
-    root.replaceChildren(head, outputs, side);
+    side.append(proposalCard(d.proposal), sched);
+    root.replaceChildren(head, outputs, side, attempts);
     root.dataset.jobId = job.job_id;
     root.dataset.status = job.status;
   }

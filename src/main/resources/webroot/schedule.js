@@ -132,6 +132,7 @@
       return box;
     }
     box.classList.add('free');
+    if (!future) box.classList.add('past');
     box.append(el('span', 'muted', 'free · ' + slot.variants.join('/')));
     if (future && moving && slot.variants.includes(moving.variant)) {
       box.classList.add('target');

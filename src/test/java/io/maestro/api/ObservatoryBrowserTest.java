@@ -99,6 +99,8 @@ class ObservatoryBrowserTest {
             .anyMatch(li -> li.getText().startsWith("accepted") && li.getText().contains("examiner ")
                 && li.getText().contains("healthycollege")));
 
+    // the jobs view: one page of the newest jobs, live
+    browser.findElement(By.cssSelector("a[data-nav='jobs']")).click();
     WebElement done = row("completed");
     String jobId = done.getAttribute("data-job-id");
     WebElement image = waiting(60).withMessage("the completed job's thumbnail")

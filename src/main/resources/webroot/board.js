@@ -1,6 +1,6 @@
 'use strict';
-// The jobs view: one server page at a time (newest first, keyset cursor), counts per status from the server as
-// tabs, filters and search, and bulk actions on a selection. Rows are keyed by job_id and reused across reloads,
+// The jobs view (not named jobs.js: /jobs* is the authenticated REST prefix). One server page at a time (newest
+// first, keyset cursor), counts per status from the server as tabs, filters and search, and bulk actions on a selection. Rows are keyed by job_id and reused across reloads,
 // so a live update patches one row and a reload moves nodes instead of rebuilding them.
 (() => {
   const o = window.observatory;
