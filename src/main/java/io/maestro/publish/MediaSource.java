@@ -1,6 +1,7 @@
 package io.maestro.publish;
 
 import io.maestro.config.MaestroConfig;
+import io.maestro.config.PublishConfig;
 import io.maestro.failure.FailureCode;
 import io.maestro.failure.MaestroException;
 import io.maestro.storage.LocalMediaStore;

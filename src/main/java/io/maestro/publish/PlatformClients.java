@@ -1,6 +1,7 @@
 package io.maestro.publish;
 
 import io.maestro.config.MaestroConfig;
+import io.maestro.config.PublishConfig;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;

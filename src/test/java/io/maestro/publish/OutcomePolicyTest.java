@@ -3,7 +3,7 @@ package io.maestro.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.maestro.failure.FailureCode;
-import io.maestro.healing.RetryPolicy;
+import io.maestro.failure.RetryPolicy;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.List;
