@@ -98,7 +98,7 @@ public class MainVerticle extends VerticleBase {
         .compose(ignored -> deploy("scheduler", () -> new SchedulerVerticle(node), ThreadingModel.EVENT_LOOP, 1))
         .compose(ignored -> deploy("publisher", () -> new io.maestro.publish.PublisherVerticle(node), ThreadingModel.EVENT_LOOP, 1))
         .compose(ignored -> deploy("metrics", () -> new io.maestro.metrics.MetricsVerticle(node,
-            now -> DeApiBudget.usedToday(vertx, now)), ThreadingModel.EVENT_LOOP, 1))
+            now -> DeApiBudget.usedToday(node.pool(), now)), ThreadingModel.EVENT_LOOP, 1))
         .compose(ignored -> deploy("HTTP API", () -> new HttpApiVerticle(node), ThreadingModel.EVENT_LOOP, 1))
         .onSuccess(ignored -> {
           Readiness.markActorsDeployed(vertx);

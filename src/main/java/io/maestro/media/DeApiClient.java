@@ -83,7 +83,8 @@ public final class DeApiClient {
         continue;
       }
       if ("0".equals(response.getHeader("X-RateLimit-Daily-Remaining"))) {
-        budget.exhaustDay(); // this one got through; the next would not
+        // this one got through; the next would not, until deAPI's reset
+        budget.blockUntil(dailyReset(response), "X-RateLimit-Daily-Remaining: 0 on a txt2img submit");
       }
       JsonObject json = expectOk(response, "txt2img submit");
       String id = json.getJsonObject("data", new JsonObject()).getString("request_id");
@@ -183,15 +184,21 @@ public final class DeApiClient {
     String type = String.valueOf(response.getHeader("X-RateLimit-Type")).toLowerCase();
     long retryAfterMs = retryAfterMs(response.getHeader("Retry-After"));
     if (type.contains("day") || type.contains("daily") || "0".equals(response.getHeader("X-RateLimit-Daily-Remaining"))) {
-      budget.exhaustDay();
-      Instant reset = retryAfterMs > 0 ? Instant.now().plusMillis(retryAfterMs)
-          : LocalDate.now(ZoneOffset.UTC).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+      Instant reset = dailyReset(response);
+      budget.blockUntil(reset, "HTTP 429 daily during " + what);
       throw MaestroException.rateLimited(FailureCode.API_QUOTA_EXHAUSTED, "deAPI daily request limit reached during "
           + what + " (HTTP 429, X-RateLimit-Type: " + response.getHeader("X-RateLimit-Type")
           + ", X-RateLimit-Daily-Remaining: " + response.getHeader("X-RateLimit-Daily-Remaining") + "); resets at "
           + reset, reset);
     }
     return retryAfterMs > 0 ? retryAfterMs : DEFAULT_RETRY_AFTER_MS;
+  }
+
+  /** deAPI's word on when the day's limit resets: Retry-After when it gave one, else the next UTC midnight. */
+  private static Instant dailyReset(HttpResponse<Buffer> response) {
+    long retryAfterMs = retryAfterMs(response.getHeader("Retry-After"));
+    return retryAfterMs > 0 ? Instant.now().plusMillis(retryAfterMs).truncatedTo(java.time.temporal.ChronoUnit.MILLIS)
+        : LocalDate.now(ZoneOffset.UTC).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
   }
 
   private static long retryAfterMs(String header) {

@@ -14,7 +14,7 @@ public final class MediaRenderers {
   private MediaRenderers() {}
 
   public static Map<String, JobRenderer> create(Vertx vertx, MaestroConfig config, Pool pool) {
-    return create(vertx, config, pool, backgrounds(vertx, config));
+    return create(vertx, config, pool, backgrounds(vertx, config, pool));
   }
 
   /** With the given background source (tests: a slow one, to put a deadline in the middle of an encode). */
@@ -30,16 +30,16 @@ public final class MediaRenderers {
   }
 
   /** deAPI when a key is configured, else the procedural renderer (no network). */
-  public static BackgroundSource backgrounds(Vertx vertx, MaestroConfig config) {
+  public static BackgroundSource backgrounds(Vertx vertx, MaestroConfig config, Pool pool) {
     String key = config.string(MaestroConfig.DEAPI_API_KEY);
     if (key.isBlank()) {
       return new ProceduralBackground();
     }
-    return new DeApiBackground(deApiClient(vertx, config));
+    return new DeApiBackground(deApiClient(vertx, config, pool));
   }
 
-  public static DeApiClient deApiClient(Vertx vertx, MaestroConfig config) {
-    DeApiBudget budget = new DeApiBudget(vertx, config.integer(MaestroConfig.DEAPI_PER_MINUTE),
+  public static DeApiClient deApiClient(Vertx vertx, MaestroConfig config, Pool pool) {
+    DeApiBudget budget = new DeApiBudget(vertx, pool, config.integer(MaestroConfig.DEAPI_PER_MINUTE),
         config.integer(MaestroConfig.DEAPI_PER_DAY), System::currentTimeMillis);
     return new DeApiClient(vertx, config.string(MaestroConfig.DEAPI_BASE_URL),
         config.string(MaestroConfig.DEAPI_API_KEY), config.string(MaestroConfig.DEAPI_MODEL),

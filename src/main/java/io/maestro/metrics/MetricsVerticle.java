@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Refreshes the gauges that live in the database (jobs by status, queue depth, age of the oldest due job) and the
- * deAPI daily budget on a timer, so a scrape never waits on a query. In a cluster every node reports the same
+ * deAPI daily budget (PostgreSQL, cluster-wide) on a timer, so a scrape never waits on a query. In a cluster every node reports the same
  * database-wide numbers; aggregate them with max(), not sum().
  */
 public class MetricsVerticle extends VerticleBase {

@@ -85,8 +85,12 @@ class ClusterTest {
     try (ClusterNodes.Node a = cluster.start(0, db, new JsonObject().put("jobs.workerInstances", 0));
         ClusterNodes.Node b = cluster.start(1, db, new JsonObject().put("jobs.workerInstances", 0))) {
       long now = System.currentTimeMillis();
-      io.maestro.media.DeApiBudget onA = new io.maestro.media.DeApiBudget(a.vertx, 100, 5, () -> now);
-      io.maestro.media.DeApiBudget onB = new io.maestro.media.DeApiBudget(b.vertx, 100, 5, () -> now);
+      // each node with its own pool, as each node has: the budget is shared through PostgreSQL
+      io.vertx.core.json.JsonObject none = new io.vertx.core.json.JsonObject();
+      io.maestro.media.DeApiBudget onA = new io.maestro.media.DeApiBudget(a.vertx, io.maestro.db.Database.pool(a.vertx,
+          db, io.maestro.config.MaestroConfig.from(none)), 100, 5, () -> now);
+      io.maestro.media.DeApiBudget onB = new io.maestro.media.DeApiBudget(b.vertx, io.maestro.db.Database.pool(b.vertx,
+          db, io.maestro.config.MaestroConfig.from(none)), 100, 5, () -> now);
       for (int i = 0; i < 5; i++) {
         (i % 2 == 0 ? onA : onB).acquire(1_000);
       }

@@ -85,6 +85,10 @@ public final class FakeDeApi implements AutoCloseable {
           .putHeader("X-RateLimit-Type", "daily").putHeader("X-RateLimit-Daily-Remaining", "0")
           .putHeader("Content-Type", "application/json")
           .end(new JsonObject().put("message", "Daily limit exceeded.").encode());
+      case "rate-daily-short" -> request.response().setStatusCode(429).putHeader("Retry-After", "2")
+          .putHeader("X-RateLimit-Type", "daily").putHeader("X-RateLimit-Daily-Remaining", "0")
+          .putHeader("Content-Type", "application/json")
+          .end(new JsonObject().put("message", "Daily limit exceeded.").encode());
       case "daily-remaining-zero" -> request.response().setStatusCode(429)
           .putHeader("X-RateLimit-Daily-Remaining", "0").putHeader("Content-Type", "application/json")
           .end(new JsonObject().put("message", "Too Many Attempts.").encode());

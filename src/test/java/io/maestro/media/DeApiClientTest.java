@@ -22,11 +22,21 @@ class DeApiClientTest {
   private static final String KEY = "test-key";
   private Vertx vertx;
   private FakeDeApi fake;
+  private String dbUrl;
+  private io.vertx.sqlclient.Pool pool;
 
   @BeforeEach
   void start() throws Exception {
     vertx = Vertx.vertx();
     fake = new FakeDeApi(vertx, KEY);
+    // the budget lives in PostgreSQL (cluster-wide, kept across restarts): each test has a database of its own
+    dbUrl = io.maestro.testing.TestPostgres.newDatabase();
+    io.maestro.db.Migrations.migrate(dbUrl, 10_000);
+    pool = pool(vertx);
+  }
+
+  private io.vertx.sqlclient.Pool pool(Vertx on) {
+    return io.maestro.db.Database.pool(on, dbUrl, io.maestro.config.MaestroConfig.from(new io.vertx.core.json.JsonObject()));
   }
 
   @AfterEach
@@ -36,7 +46,7 @@ class DeApiClientTest {
   }
 
   private DeApiClient client(String key, long deadlineMs, int perMinute, int perDay) {
-    return client(fake.baseUrl(), key, deadlineMs, new DeApiBudget(vertx, perMinute, perDay, System::currentTimeMillis));
+    return client(fake.baseUrl(), key, deadlineMs, new DeApiBudget(vertx, pool, perMinute, perDay, System::currentTimeMillis));
   }
 
   private DeApiClient client(String base, String key, long deadlineMs, DeApiBudget budget) {
@@ -85,13 +95,62 @@ class DeApiClientTest {
   }
 
   @Test
-  @DisplayName("X-RateLimit-Daily-Remaining: 0 is api_quota_exhausted, and nothing more is sent that day")
+  @DisplayName("X-RateLimit-Daily-Remaining: 0 is api_quota_exhausted, and nothing more is sent until deAPI's reset")
   void dailyRemainingZero() {
     fake.submitScript.add("daily-remaining-zero");
     DeApiClient client = client(KEY, 20_000, 100, 100);
     assertThat(failure(client).category()).isEqualTo("api_quota_exhausted");
-    assertThat(failure(client).message()).contains("deapi.perDay");
+    Failure next = failure(client);
+    assertThat(next.category()).isEqualTo("api_quota_exhausted");
+    assertThat(next.message()).contains("deAPI said its daily request limit is reached").doesNotContain("deapi.perDay");
     assertThat(fake.submissions.get()).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("a daily 429 with Retry-After is one truth: the job and the next job both report deAPI's reset time, "
+      + "and requests go out again once it has passed (not at UTC midnight, not as a used-up client budget)")
+  void dailyLimitResetIsTheServers() throws Exception {
+    fake.submitScript.add("rate-daily-short"); // Retry-After: 2
+    DeApiClient client = client(KEY, 20_000, 100, 100);
+    Instant before = Instant.now();
+    Throwable first = catchThrowable(() -> client.generate("p", 512, 640, 20_000));
+    Instant reset = FailureClassifier.resetAt(first).orElseThrow();
+    assertThat(reset).isBetween(before.plusMillis(1_500), before.plusMillis(4_000));
+    Throwable second = catchThrowable(() -> client.generate("p", 512, 640, 20_000));
+    assertThat(FailureClassifier.classify(second).category()).isEqualTo("api_quota_exhausted");
+    assertThat(FailureClassifier.resetAt(second)).as("the next job waits for the same reset").contains(reset);
+    assertThat(second.getMessage()).doesNotContain("client-side").doesNotContain("deapi.perDay");
+    assertThat(fake.submissions.get()).as("nothing sent while deAPI's block holds").isEqualTo(1);
+    while (Instant.now().isBefore(reset.plusMillis(100))) {
+      Thread.sleep(50);
+    }
+    assertThat(Images.decode(client.generate("after the reset", 512, 640, 20_000)).getWidth()).isEqualTo(512);
+    assertThat(fake.submissions.get()).isEqualTo(2);
+  }
+
+  @Test
+  @DisplayName("the day's count and deAPI's block live in PostgreSQL: a restarted node (new Vert.x, new pool) keeps them")
+  void budgetSurvivesRestart() throws Exception {
+    AtomicLong clock = new AtomicLong(Duration.ofDays(20_001).toMillis());
+    new DeApiBudget(vertx, pool, 100, 2, clock::get).acquire(1_000);
+    clock.addAndGet(61_000);
+    new DeApiBudget(vertx, pool, 100, 2, clock::get).acquire(1_000);
+    Vertx restarted = Vertx.vertx();
+    try {
+      DeApiBudget afterRestart = new DeApiBudget(restarted, pool(restarted), 100, 2, clock::get);
+      Throwable thrown = catchThrowable(() -> afterRestart.acquire(1_000));
+      assertThat(FailureClassifier.classify(thrown).category()).isEqualTo("api_quota_exhausted");
+      assertThat(thrown.getMessage()).contains("2 requests per day");
+      assertThat(DeApiBudget.usedToday(pool(restarted), clock.get()).await(10, TimeUnit.SECONDS)).isEqualTo(2L);
+      clock.addAndGet(Duration.ofDays(1).toMillis());
+      afterRestart.acquire(1_000); // a new UTC day
+      Instant block = Instant.ofEpochMilli(clock.get()).plusSeconds(3_600);
+      afterRestart.blockUntil(block, "test");
+      Throwable blocked = catchThrowable(() -> new DeApiBudget(vertx, pool, 100, 100, clock::get).acquire(1_000));
+      assertThat(FailureClassifier.resetAt(blocked)).contains(block);
+    } finally {
+      restarted.close().await(10, TimeUnit.SECONDS);
+    }
   }
 
   @Test
@@ -137,7 +196,7 @@ class DeApiClientTest {
     int port = closed.actualPort();
     closed.close().await(10, TimeUnit.SECONDS);
     Failure unreachable = failure(client("http://127.0.0.1:" + port, KEY, 20_000,
-        new DeApiBudget(vertx, 100, 100, System::currentTimeMillis)));
+        new DeApiBudget(vertx, pool, 100, 100, System::currentTimeMillis)));
     assertThat(unreachable.category()).isEqualTo("api_error");
     assertThat(unreachable.message()).contains("could not be reached");
 
@@ -165,9 +224,9 @@ class DeApiClientTest {
   @DisplayName("the per-minute budget is shared: a caller that cannot wait for the next minute is api_rate_limited")
   void clientMinuteBudget() throws Exception {
     AtomicLong clock = new AtomicLong(Duration.ofDays(20_000).toMillis()); // the start of a minute
-    DeApiBudget budget = new DeApiBudget(vertx, 2, 100, clock::get);
+    DeApiBudget budget = new DeApiBudget(vertx, pool, 2, 100, clock::get);
     budget.acquire(1_000);
-    new DeApiBudget(vertx, 2, 100, clock::get).acquire(1_000); // another worker, same node budget
+    new DeApiBudget(vertx, pool, 2, 100, clock::get).acquire(1_000); // another worker, same node budget
     Throwable thrown = catchThrowable(() -> budget.acquire(1_000));
     assertThat(thrown).isInstanceOf(MaestroException.class);
     assertThat(FailureClassifier.classify(thrown).category()).isEqualTo("api_rate_limited");
