@@ -88,7 +88,8 @@ public final class MaestroConfig {
       "conf/cluster.xml", "With -cluster: Hazelcast XML the settings above are applied on (bundled copy if absent).");
 
   public static final ConfigKey TEXT_MODEL = ConfigKey.string("textModel.provider", "MAESTRO_TEXT_MODEL", "auto",
-      "Text model for proposals and the examiner: auto (DeepSeek when DEEPSEEK_API_KEY is set, else offline), deepseek or offline.");
+      "Text model for proposals and the examiner: auto (DeepSeek when DEEPSEEK_API_KEY is set, else offline), deepseek, "
+      + "openai (any OpenAI-compatible chat-completions endpoint: OpenAI, Ollama, llama.cpp, vLLM) or offline.");
   public static final ConfigKey TEXT_MODEL_SEED = ConfigKey.longValue("textModel.seed", "MAESTRO_TEXT_MODEL_SEED", 42L,
       0, Long.MAX_VALUE, "Seed of the offline text model: the same seed and inputs give the same texts.");
   public static final ConfigKey DEEPSEEK_API_KEY = ConfigKey.secret("deepseek.apiKey", "DEEPSEEK_API_KEY",
@@ -102,6 +103,18 @@ public final class MaestroConfig {
   public static final ConfigKey DEEPSEEK_RATE_LIMIT_WAITS = ConfigKey.integer("deepseek.maxRateLimitWaits",
       "MAESTRO_DEEPSEEK_MAX_RATE_LIMIT_WAITS", 3, 0, 20,
       "How often a 429 from DeepSeek is waited out (Retry-After, at most 60 s each) before the call fails as api_rate_limited.");
+  public static final ConfigKey OPENAI_BASE_URL = ConfigKey.string("openai.baseUrl", "OPENAI_BASE_URL",
+      "https://api.openai.com/v1", "Base URL of an OpenAI-compatible API (POST {baseUrl}/chat/completions), e.g. "
+      + "http://127.0.0.1:11434/v1 for Ollama. Used when textModel.provider is openai.");
+  public static final ConfigKey OPENAI_API_KEY = ConfigKey.secret("openai.apiKey", "OPENAI_API_KEY",
+      "API key of the OpenAI-compatible endpoint; empty sends no Authorization header (local servers).");
+  public static final ConfigKey OPENAI_MODEL = ConfigKey.string("openai.model", "OPENAI_MODEL", "gpt-4o-mini",
+      "Model name at the OpenAI-compatible endpoint (e.g. llama3.1 on Ollama).");
+  public static final ConfigKey OPENAI_TIMEOUT = ConfigKey.longValue("openai.timeoutMs", "MAESTRO_OPENAI_TIMEOUT_MS",
+      120_000L, 100, 600_000L, "Longest one call to the OpenAI-compatible endpoint may take before it fails as api_error.");
+  public static final ConfigKey OPENAI_RATE_LIMIT_WAITS = ConfigKey.integer("openai.maxRateLimitWaits",
+      "MAESTRO_OPENAI_MAX_RATE_LIMIT_WAITS", 3, 0, 20,
+      "How often a 429 from the OpenAI-compatible endpoint is waited out before the call fails as api_rate_limited.");
   public static final ConfigKey EXAMINER_ON_FAILURE = ConfigKey.string("examiner.onScoringFailure",
       "MAESTRO_EXAMINER_ON_SCORING_FAILURE", "reject",
       "What the examiner does when scoring itself fails: reject or accept. Either way the proposal records why.");
@@ -178,7 +191,8 @@ public final class MaestroConfig {
       CLUSTER_EVENT_BUS_PORT, CLUSTER_CONFIG,
       START_BUDGET, HEALER_INTERVAL, HEALER_BACKOFF_BASE, HEALER_BACKOFF_MAX, HEALER_JITTER,
       TEXT_MODEL, TEXT_MODEL_SEED, DEEPSEEK_API_KEY, DEEPSEEK_BASE_URL, DEEPSEEK_MODEL, DEEPSEEK_TIMEOUT,
-      DEEPSEEK_RATE_LIMIT_WAITS, EXAMINER_ON_FAILURE, BURST_DAILY_ENABLED, SCHEDULE_AUTO_BOOK, BURST_DAILY_TIME, BURST_TIME_ZONE,
+      DEEPSEEK_RATE_LIMIT_WAITS, OPENAI_BASE_URL, OPENAI_API_KEY, OPENAI_MODEL, OPENAI_TIMEOUT, OPENAI_RATE_LIMIT_WAITS,
+      EXAMINER_ON_FAILURE, BURST_DAILY_ENABLED, SCHEDULE_AUTO_BOOK, BURST_DAILY_TIME, BURST_TIME_ZONE,
       BURST_REELS_PER_BRAND, BURST_POSTS_PER_BRAND, BURST_CHECK_INTERVAL, BURST_LOCK_TTL,
       FFMPEG_PATH, MUSIC_PATH, DEAPI_API_KEY, DEAPI_BASE_URL, DEAPI_MODEL, DEAPI_POLL_INTERVAL, DEAPI_DEADLINE,
       DEAPI_PER_MINUTE, DEAPI_PER_DAY, STORAGE_PROVIDER, STORAGE_LOCAL_DIR, STORAGE_PUBLIC_BASE_URL, SUPABASE_URL,
@@ -228,24 +242,32 @@ public final class MaestroConfig {
     validateMediaKeys();
   }
 
+  private void httpUrl(ConfigKey key) {
+    try {
+      URI uri = URI.create(string(key));
+      if (uri.getHost() == null || !List.of("http", "https").contains(uri.getScheme())) {
+        throw key.invalid("expected an http(s):// URL", string(key));
+      }
+    } catch (IllegalArgumentException e) {
+      throw key.invalid("expected an http(s):// URL", string(key));
+    }
+  }
+
   private void validateContentKeys() {
     String provider = string(TEXT_MODEL);
-    if (!List.of("auto", "deepseek", "offline").contains(provider)) {
-      throw TEXT_MODEL.invalid("expected auto, deepseek or offline", provider);
+    if (!List.of("auto", "deepseek", "openai", "offline").contains(provider)) {
+      throw TEXT_MODEL.invalid("expected auto, deepseek, openai or offline", provider);
     }
     if (provider.equals("deepseek") && string(DEEPSEEK_API_KEY).isBlank()) {
       throw DEEPSEEK_API_KEY.invalid("is required when textModel.provider (MAESTRO_TEXT_MODEL) is deepseek", "");
     }
-    try {
-      URI uri = URI.create(string(DEEPSEEK_BASE_URL));
-      if (uri.getHost() == null || !List.of("http", "https").contains(uri.getScheme())) {
-        throw DEEPSEEK_BASE_URL.invalid("expected an http(s):// URL", string(DEEPSEEK_BASE_URL));
-      }
-    } catch (IllegalArgumentException e) {
-      throw DEEPSEEK_BASE_URL.invalid("expected an http(s):// URL", string(DEEPSEEK_BASE_URL));
-    }
+    httpUrl(DEEPSEEK_BASE_URL);
+    httpUrl(OPENAI_BASE_URL);
     if (string(DEEPSEEK_MODEL).isBlank()) {
       throw DEEPSEEK_MODEL.invalid("expected a model name", "");
+    }
+    if (provider.equals("openai") && string(OPENAI_MODEL).isBlank()) {
+      throw OPENAI_MODEL.invalid("expected a model name", "");
     }
     if (!List.of("reject", "accept").contains(string(EXAMINER_ON_FAILURE))) {
       throw EXAMINER_ON_FAILURE.invalid("expected reject or accept", string(EXAMINER_ON_FAILURE));

@@ -5,7 +5,10 @@ import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Chooses the text model from config: "auto" means DeepSeek when an API key is set, else the offline model. */
+/**
+ * Chooses the text model from config: "auto" means DeepSeek when an API key is set, else the offline model; "openai"
+ * is any OpenAI-compatible chat-completions endpoint.
+ */
 public final class TextModels {
   /** Key in the "maestro.runtime" local map: the active model's description, read by /ready. */
   /** Reply timeout of an agent request, in call budgets: up to three model rounds. */
@@ -16,13 +19,27 @@ public final class TextModels {
 
   private TextModels() {}
 
-  public static boolean usesDeepSeek(MaestroConfig config) {
+  /** The provider in effect: deepseek, openai or offline ("auto" resolved). */
+  public static String provider(MaestroConfig config) {
     String provider = config.string(MaestroConfig.TEXT_MODEL);
-    return provider.equals("deepseek") || provider.equals("auto") && !config.string(MaestroConfig.DEEPSEEK_API_KEY).isBlank();
+    if (provider.equals("auto")) {
+      return config.string(MaestroConfig.DEEPSEEK_API_KEY).isBlank() ? "offline" : "deepseek";
+    }
+    return provider;
+  }
+
+  /** The network endpoint in effect, or null for the offline model. */
+  static ChatCompletionsTextModel.Endpoint endpoint(MaestroConfig config) {
+    return switch (provider(config)) {
+      case "deepseek" -> ChatCompletionsTextModel.Endpoint.deepSeek(config);
+      case "openai" -> ChatCompletionsTextModel.Endpoint.openAi(config);
+      default -> null;
+    };
   }
 
   public static TextModel create(Vertx vertx, MaestroConfig config) {
-    TextModel model = usesDeepSeek(config) ? new DeepSeekTextModel(vertx, config)
+    ChatCompletionsTextModel.Endpoint endpoint = endpoint(config);
+    TextModel model = endpoint != null ? new ChatCompletionsTextModel(vertx, endpoint)
         : new OfflineTextModel(config.longValue(MaestroConfig.TEXT_MODEL_SEED));
     LOG.info("Text model: {}", model.describe());
     return model;
@@ -33,10 +50,11 @@ public final class TextModels {
    * wrap model calls use multiples of it as their reply timeout, so a slow model is never mistaken for a lost actor.
    */
   public static long callBudgetMs(MaestroConfig config) {
-    if (!usesDeepSeek(config)) {
+    ChatCompletionsTextModel.Endpoint endpoint = endpoint(config);
+    if (endpoint == null) {
       return 10_000;
     }
-    int waits = config.integer(MaestroConfig.DEEPSEEK_RATE_LIMIT_WAITS);
-    return config.longValue(MaestroConfig.DEEPSEEK_TIMEOUT) * (2 + waits) + waits * DeepSeekTextModel.MAX_WAIT_MS + 5_000;
+    int waits = endpoint.rateLimitWaits();
+    return endpoint.timeoutMs() * (2 + waits) + waits * ChatCompletionsTextModel.MAX_WAIT_MS + 5_000;
   }
 }

@@ -18,7 +18,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A DeepSeek chat-completions server on 127.0.0.1 (port 0) speaking the real protocol: OpenAI-shaped completions,
+ * An OpenAI-compatible chat-completions server on 127.0.0.1 (port 0) — DeepSeek's API, which OpenAI, Ollama,
+ * llama.cpp and vLLM share — speaking the real protocol on whatever path prefix the base URL has: completions,
  * {@code {"error":{message,type,param,code}}} error bodies, Retry-After on 429, blank keep-alive lines before a
  * slow body, and calls that never answer. Scripted replies are served in order; when the script is empty the
  * default responder answers (by default: valid proposals and passing scores, read from the prompt).
@@ -39,6 +40,7 @@ public final class FakeDeepSeek implements AutoCloseable {
   private final Queue<Reply> script = new ConcurrentLinkedQueue<>();
   private final List<JsonObject> requests = new CopyOnWriteArrayList<>();
   private final List<String> authorizations = new CopyOnWriteArrayList<>();
+  private final List<String> paths = new CopyOnWriteArrayList<>();
   private final AtomicInteger titles = new AtomicInteger();
   private volatile Function<JsonObject, Reply> fallback = this::sensible;
 
@@ -72,6 +74,11 @@ public final class FakeDeepSeek implements AutoCloseable {
 
   public List<String> authorizations() {
     return authorizations;
+  }
+
+  /** Request paths, e.g. /chat/completions, or /v1/chat/completions behind an OpenAI-style base URL. */
+  public List<String> paths() {
+    return paths;
   }
 
   // ---- replies
@@ -159,6 +166,7 @@ public final class FakeDeepSeek implements AutoCloseable {
       }
       requests.add(body);
       authorizations.add(String.valueOf(request.getHeader("Authorization")));
+      paths.add(request.path());
       Reply reply = script.poll();
       if (reply == null) {
         reply = fallback.apply(body);

@@ -29,6 +29,10 @@ class TextModelsTest {
       deepseek.close();
       assertThat(TextModels.create(vertx, MaestroConfig.from(new JsonObject().put("textModel.provider", "offline")
           .put("deepseek.apiKey", "sk-x"))).describe()).startsWith("offline");
+      TextModel openai = TextModels.create(vertx, MaestroConfig.from(new JsonObject().put("textModel.provider", "openai")
+          .put("deepseek.apiKey", "sk-x")));
+      assertThat(openai.describe()).as("openai wins over a DeepSeek key").isEqualTo("openai (gpt-4o-mini at https://api.openai.com/v1)");
+      openai.close();
     } finally {
       vertx.close().await(10, TimeUnit.SECONDS);
     }
@@ -42,6 +46,8 @@ class TextModelsTest {
       "MAESTRO_BURST_DAILY_TIME, noon",
       "MAESTRO_BURST_TIME_ZONE, Mars/Olympus",
       "DEEPSEEK_BASE_URL, ftp://x",
+      "OPENAI_BASE_URL, not a url",
+      "MAESTRO_OPENAI_TIMEOUT_MS, 5",
       "MAESTRO_BURST_REELS_PER_BRAND, 51"})
   @DisplayName("a bad content setting stops start-up naming its key")
   void invalid(String env, String value) {

@@ -20,34 +20,54 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * DeepSeek chat completions in JSON mode ({@code POST {baseUrl}/chat/completions}, OpenAI shape). Every outcome
- * is classified where it happens: 401/403 api_auth; 402 and a balance 422 api_quota_exhausted; 429 waits
- * (Retry-After, bounded) and retries, then api_rate_limited; 5xx, refused connections and timeouts api_error;
- * blank or unparseable content gets one retry, then content_error; {@code finish_reason: length} is content_error.
+ * An OpenAI-compatible chat-completions endpoint in JSON mode ({@code POST {baseUrl}/chat/completions}): DeepSeek
+ * (the named default), OpenAI, or a local server with the same API (Ollama, llama.cpp server, vLLM). Every outcome is
+ * classified where it happens: 401/403 api_auth; 402 and a balance 422 api_quota_exhausted; 429 waits (Retry-After,
+ * bounded) and retries, then api_rate_limited; 5xx, refused connections and timeouts api_error; blank or
+ * unparseable content gets one retry, then content_error; {@code finish_reason: length} is content_error.
  */
-public final class DeepSeekTextModel implements TextModel {
+public final class ChatCompletionsTextModel implements TextModel {
   /** Longest single wait for a rate limit, whatever Retry-After says. */
   static final long MAX_WAIT_MS = 60_000;
-  private static final String SERVICE = "deepseek";
-  private static final Logger LOG = LoggerFactory.getLogger(DeepSeekTextModel.class);
+  private static final Logger LOG = LoggerFactory.getLogger(ChatCompletionsTextModel.class);
+
+  /**
+   * Where and how to call. {@code name} is the provider as configured ("deepseek", "openai"), also the metrics label;
+   * {@code label} how messages name it; {@code keyHint} which setting holds the key.
+   */
+  public record Endpoint(String name, String label, String baseUrl, String apiKey, String model, long timeoutMs,
+      int rateLimitWaits, String keyHint) {
+
+    public static Endpoint deepSeek(MaestroConfig config) {
+      return new Endpoint("deepseek", "DeepSeek", config.string(MaestroConfig.DEEPSEEK_BASE_URL),
+          config.string(MaestroConfig.DEEPSEEK_API_KEY), config.string(MaestroConfig.DEEPSEEK_MODEL),
+          config.longValue(MaestroConfig.DEEPSEEK_TIMEOUT), config.integer(MaestroConfig.DEEPSEEK_RATE_LIMIT_WAITS),
+          "deepseek.apiKey (DEEPSEEK_API_KEY)");
+    }
+
+    public static Endpoint openAi(MaestroConfig config) {
+      return new Endpoint("openai", "OpenAI-compatible endpoint", config.string(MaestroConfig.OPENAI_BASE_URL),
+          config.string(MaestroConfig.OPENAI_API_KEY), config.string(MaestroConfig.OPENAI_MODEL),
+          config.longValue(MaestroConfig.OPENAI_TIMEOUT), config.integer(MaestroConfig.OPENAI_RATE_LIMIT_WAITS),
+          "openai.apiKey (OPENAI_API_KEY)");
+    }
+  }
 
   private final Vertx vertx;
   private final WebClient client;
+  private final Endpoint endpoint;
   private final String url;
   private final String baseUrl;
-  private final String apiKey;
-  private final String model;
   private final long timeoutMs;
   private final int maxRateLimitWaits;
 
-  public DeepSeekTextModel(Vertx vertx, MaestroConfig config) {
+  public ChatCompletionsTextModel(Vertx vertx, Endpoint endpoint) {
     this.vertx = vertx;
-    this.baseUrl = config.string(MaestroConfig.DEEPSEEK_BASE_URL).replaceAll("/+$", "");
+    this.endpoint = endpoint;
+    this.baseUrl = endpoint.baseUrl().replaceAll("/+$", "");
     this.url = baseUrl + "/chat/completions";
-    this.apiKey = config.string(MaestroConfig.DEEPSEEK_API_KEY);
-    this.model = config.string(MaestroConfig.DEEPSEEK_MODEL);
-    this.timeoutMs = config.longValue(MaestroConfig.DEEPSEEK_TIMEOUT);
-    this.maxRateLimitWaits = config.integer(MaestroConfig.DEEPSEEK_RATE_LIMIT_WAITS);
+    this.timeoutMs = endpoint.timeoutMs();
+    this.maxRateLimitWaits = endpoint.rateLimitWaits();
     this.client = WebClient.create(vertx, new WebClientOptions()
         .setConnectTimeout((int) Math.min(timeoutMs, 10_000))
         .setUserAgent("maestro"));
@@ -55,7 +75,7 @@ public final class DeepSeekTextModel implements TextModel {
 
   @Override
   public String describe() {
-    return "deepseek (" + model + " at " + baseUrl + ")";
+    return endpoint.name() + " (" + endpoint.model() + " at " + baseUrl + ")";
   }
 
   @Override
@@ -66,12 +86,13 @@ public final class DeepSeekTextModel implements TextModel {
   private Future<JsonObject> attempt(TextTask task, int contentRetries, int waitsLeft) {
     return call(task).recover(failure -> {
       if (failure instanceof ContentProblem problem && contentRetries > 0) {
-        LOG.warn("DeepSeek gave unusable content ({}); asking once more", problem.getMessage());
+        LOG.warn("{} gave unusable content ({}); asking once more", endpoint.label(), problem.getMessage());
         return attempt(task, contentRetries - 1, waitsLeft);
       }
       if (failure instanceof RateLimited limited && waitsLeft > 0) {
         long waitMs = limited.waitMs(maxRateLimitWaits - waitsLeft);
-        LOG.warn("DeepSeek rate limit; waiting {} ms before trying again ({} wait(s) left)", waitMs, waitsLeft - 1);
+        LOG.warn("{} rate limit; waiting {} ms before trying again ({} wait(s) left)", endpoint.label(), waitMs,
+            waitsLeft - 1);
         return delay(waitMs).compose(ignored -> attempt(task, contentRetries, waitsLeft - 1));
       }
       if (failure instanceof ContentProblem problem) {
@@ -95,7 +116,7 @@ public final class DeepSeekTextModel implements TextModel {
 
   private Future<JsonObject> call(TextTask task) {
     JsonObject body = new JsonObject()
-        .put("model", model)
+        .put("model", endpoint.model())
         .put("messages", new JsonArray()
             .add(new JsonObject().put("role", "system").put("content", task.system()))
             .add(new JsonObject().put("role", "user").put("content", task.user())))
@@ -107,18 +128,20 @@ public final class DeepSeekTextModel implements TextModel {
     // The idle timeout alone would never fire while DeepSeek keeps the connection busy with blank lines.
     long timer = vertx.setTimer(timeoutMs, id -> {
       if (result.tryFail(new MaestroException(FailureCode.API_ERROR,
-          "DeepSeek did not answer within " + timeoutMs + " ms (POST " + url + ")"))) {
-        Metrics.apiCall(vertx, SERVICE, "transport_error");
+          endpoint.label() + " did not answer within " + timeoutMs + " ms (POST " + url + ")"))) {
+        Metrics.apiCall(vertx, endpoint.name(), "transport_error");
       }
     });
-    client.postAbs(url)
-        .putHeader("Authorization", "Bearer " + apiKey)
-        .putHeader("Accept", "application/json")
+    var request = client.postAbs(url).putHeader("Accept", "application/json");
+    if (!endpoint.apiKey().isBlank()) { // a local server (Ollama, llama.cpp) needs none
+      request.putHeader("Authorization", "Bearer " + endpoint.apiKey());
+    }
+    request
         .timeout(timeoutMs)
         .sendJsonObject(body)
         .andThen(sent -> {
           if (!result.future().isComplete()) {
-            Metrics.apiCall(vertx, SERVICE, sent.succeeded() ? Metrics.outcome(sent.result().statusCode())
+            Metrics.apiCall(vertx, endpoint.name(), sent.succeeded() ? Metrics.outcome(sent.result().statusCode())
                 : "transport_error");
           }
         })
@@ -139,7 +162,7 @@ public final class DeepSeekTextModel implements TextModel {
       return t;
     }
     String what = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-    return new MaestroException(FailureCode.API_ERROR, "DeepSeek unreachable (POST " + url + "): " + what, t);
+    return new MaestroException(FailureCode.API_ERROR, endpoint.label() + " unreachable (POST " + url + "): " + what, t);
   }
 
   private JsonObject interpret(HttpResponse<Buffer> response) {
@@ -148,19 +171,22 @@ public final class DeepSeekTextModel implements TextModel {
     if (status == 200) {
       return content(raw);
     }
-    String detail = "DeepSeek " + status + errorDetail(raw);
+    String detail = endpoint.label() + " " + status + errorDetail(raw);
     switch (status) {
-      case 401, 403 -> throw new MaestroException(FailureCode.API_AUTH, detail + " — check deepseek.apiKey (DEEPSEEK_API_KEY)");
+      case 401, 403 -> throw new MaestroException(FailureCode.API_AUTH, detail + " — check " + endpoint.keyHint());
       case 402 -> throw MaestroException.rateLimited(FailureCode.API_QUOTA_EXHAUSTED, detail
-          + " — top up the DeepSeek balance", null);
+          + " — top up the " + endpoint.label() + " balance", null);
       case 429 -> throw new RateLimited(detail, retryAfterMs(response.getHeader("Retry-After")));
       case 422 -> {
         if (raw.toLowerCase(Locale.ROOT).contains("balance")) {
-          throw MaestroException.rateLimited(FailureCode.API_QUOTA_EXHAUSTED, detail + " — top up the DeepSeek balance", null);
+          throw MaestroException.rateLimited(FailureCode.API_QUOTA_EXHAUSTED, detail + " — top up the "
+              + endpoint.label() + " balance", null);
         }
-        throw new MaestroException(FailureCode.CONFIG_ERROR, detail + " — check deepseek.model and the request parameters");
+        throw new MaestroException(FailureCode.CONFIG_ERROR, detail + " — check " + endpoint.name()
+            + ".model and the request parameters");
       }
-      case 400 -> throw new MaestroException(FailureCode.CONFIG_ERROR, detail + " — DeepSeek refused the request format");
+      case 400 -> throw new MaestroException(FailureCode.CONFIG_ERROR, detail + " — " + endpoint.label()
+          + " refused the request format");
       default -> throw new MaestroException(FailureCode.API_ERROR, detail);
     }
   }
@@ -170,30 +196,30 @@ public final class DeepSeekTextModel implements TextModel {
     try {
       envelope = raw.isEmpty() ? null : new JsonObject(raw);
     } catch (DecodeException | ClassCastException e) {
-      throw new ContentProblem("DeepSeek's response body is not JSON: " + snippet(raw));
+      throw new ContentProblem(endpoint.label() + "'s response body is not JSON: " + snippet(raw));
     }
     if (envelope == null) {
-      throw new ContentProblem("DeepSeek answered 200 with an empty body");
+      throw new ContentProblem(endpoint.label() + " answered 200 with an empty body");
     }
     JsonArray choices = envelope.getJsonArray("choices");
     JsonObject choice = choices == null || choices.isEmpty() ? null : choices.getJsonObject(0);
     if (choice == null) {
-      throw new ContentProblem("DeepSeek's response has no choices: " + snippet(raw));
+      throw new ContentProblem(endpoint.label() + "'s response has no choices: " + snippet(raw));
     }
     if ("length".equals(choice.getString("finish_reason"))) {
       throw new MaestroException(FailureCode.CONTENT_ERROR,
-          "DeepSeek stopped at the token limit (finish_reason: length); the JSON answer is incomplete");
+          endpoint.label() + " stopped at the token limit (finish_reason: length); the JSON answer is incomplete");
     }
     JsonObject message = choice.getJsonObject("message", new JsonObject());
     String text = message.getString("content");
     if (text == null || text.isBlank()) {
-      throw new ContentProblem("DeepSeek returned blank content (finish_reason: " + choice.getString("finish_reason") + ")");
+      throw new ContentProblem(endpoint.label() + " returned blank content (finish_reason: " + choice.getString("finish_reason") + ")");
     }
     String json = unfence(text.strip());
     try {
       return new JsonObject(json);
     } catch (DecodeException | ClassCastException e) {
-      throw new ContentProblem("DeepSeek's content is not a JSON object: " + snippet(json));
+      throw new ContentProblem(endpoint.label() + "'s content is not a JSON object: " + snippet(json));
     }
   }
 
@@ -251,7 +277,7 @@ public final class DeepSeekTextModel implements TextModel {
     }
   }
 
-  /** A 429: waited out up to deepseek.maxRateLimitWaits times. */
+  /** A 429: waited out up to {deepseek,openai}.maxRateLimitWaits times. */
   private static final class RateLimited extends MaestroException {
     private final long retryAfterMs;
 

@@ -28,13 +28,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-@DisplayName("DeepSeek client: every answer of a protocol-faithful fake gives the documented, classified outcome")
-class DeepSeekTextModelTest {
+@DisplayName("Chat-completions client (DeepSeek and any OpenAI-compatible endpoint): every answer of a "
+    + "protocol-faithful fake gives the documented, classified outcome")
+class ChatCompletionsTextModelTest {
   private static final JsonObject ANSWER = new JsonObject().put("avatar_fit", 7).put("engagement_potential", 6)
       .put("content_quality", 8).put("verdict", "accept").put("reason", "fine").put("red_flags", new JsonArray());
   private static Vertx vertx;
   private FakeDeepSeek fake;
-  private DeepSeekTextModel model;
+  private ChatCompletionsTextModel model;
 
   @BeforeAll
   static void startVertx() {
@@ -49,7 +50,7 @@ class DeepSeekTextModelTest {
   @BeforeEach
   void start() throws Exception {
     fake = FakeDeepSeek.start(vertx);
-    model = new DeepSeekTextModel(vertx, config(fake.baseUrl()));
+    model = new ChatCompletionsTextModel(vertx, ChatCompletionsTextModel.Endpoint.deepSeek(config(fake.baseUrl())));
   }
 
   private static MaestroConfig config(String baseUrl) {
@@ -150,7 +151,7 @@ class DeepSeekTextModelTest {
   void connectionRefused() throws Exception {
     String url = fake.baseUrl();
     fake.close();
-    model = new DeepSeekTextModel(vertx, config(url));
+    model = new ChatCompletionsTextModel(vertx, ChatCompletionsTextModel.Endpoint.deepSeek(config(url)));
     Object outcome = outcome();
     assertThat(outcome).isInstanceOf(Failure.class);
     assertThat(((Failure) outcome).code()).isEqualTo(FailureCode.API_ERROR);
@@ -164,5 +165,39 @@ class DeepSeekTextModelTest {
     fake.then(error(429, "rate_limit_reached_error", "Rate Limit Reached"), ok(ANSWER));
     assertThat(outcome()).isEqualTo(ANSWER);
     assertThat(fake.requests()).hasSize(2);
+  }
+
+  @Test
+  @DisplayName("provider openai: {baseUrl}/chat/completions under a /v1 prefix, its model, no Authorization without a key")
+  void openAiCompatibleWithoutKey() throws Exception {
+    model.close();
+    MaestroConfig config = MaestroConfig.from(new JsonObject().put("textModel.provider", "openai")
+        .put("openai.baseUrl", fake.baseUrl() + "/v1/").put("openai.model", "llama3.1").put("openai.timeoutMs", 1500));
+    model = (ChatCompletionsTextModel) TextModels.create(vertx, config);
+    assertThat(model.describe()).isEqualTo("openai (llama3.1 at " + fake.baseUrl() + "/v1)");
+    fake.then(ok(ANSWER));
+    assertThat(outcome()).isEqualTo(ANSWER);
+    assertThat(fake.paths()).containsExactly("/v1/chat/completions");
+    assertThat(fake.requests().get(0).getString("model")).isEqualTo("llama3.1");
+    assertThat(fake.requests().get(0).getJsonObject("response_format").getString("type")).isEqualTo("json_object");
+    assertThat(fake.authorizations()).containsExactly("null");
+  }
+
+  @Test
+  @DisplayName("provider openai with a key: bearer key sent; a 401 is api_auth naming openai.apiKey, not DeepSeek")
+  void openAiCompatibleWithKey() throws Exception {
+    model.close();
+    model = new ChatCompletionsTextModel(vertx, ChatCompletionsTextModel.Endpoint.openAi(MaestroConfig.from(
+        new JsonObject().put("textModel.provider", "openai").put("openai.baseUrl", fake.baseUrl() + "/v1")
+            .put("openai.apiKey", "sk-openai").put("openai.timeoutMs", 1500))));
+    fake.then(ok(ANSWER), error(401, "invalid_request_error", "Incorrect API key provided"));
+    assertThat(outcome()).isEqualTo(ANSWER);
+    assertThat(fake.authorizations().get(0)).isEqualTo("Bearer sk-openai");
+    assertThat(fake.requests().get(0).getString("model")).isEqualTo("gpt-4o-mini");
+    Object refused = outcome();
+    assertThat(refused).isInstanceOf(Failure.class);
+    assertThat(((Failure) refused).code()).isEqualTo(FailureCode.API_AUTH);
+    assertThat(((Failure) refused).message()).contains("OpenAI-compatible endpoint 401").contains("openai.apiKey")
+        .contains("Incorrect API key provided").doesNotContain("DeepSeek");
   }
 }
