@@ -6,8 +6,8 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
 /**
- * The text model that needs no network: proposals from templates filled with the agent's strategy and the brand's
- * topics, scores from explicit rules. The same seed and the same input always give the same answer.
+ * The text model that needs no network: proposals composed from the shipped corpus ({@link OfflineWriter}), scores
+ * from measured features ({@link OfflineScorer}). The same seed and the same input always give the same answer.
  */
 public final class OfflineTextModel implements TextModel {
   private final long seed;
