@@ -16,6 +16,11 @@ import java.util.Set;
  * The random source is seeded from the model seed and the whole request, so the same seed and input give the same
  * text. Successive proposals on one topic walk through its tips (the offset grows with the brand's recent titles on
  * that topic), so a brand does not hear the same tip twice in a row.
+ *
+ * <p>Like a language model at a high temperature, a bold agent sometimes overreaches: a title that promises more
+ * lines than it gives, "science says" over tips that name no study, a "secret nobody talks about". How often
+ * follows the agent's risk tolerance (high 15 %, medium 8 %, low 3 % of drafts). These are the error modes the
+ * examiner exists to catch, so without a network the quality gate is exercised the way it is with one.
  */
 final class OfflineWriter {
   /** A title template: {n} lines about {topic}; {@code studies} = how many leading lines must name a study. */
@@ -39,6 +44,9 @@ final class OfflineWriter {
       new Template("What {n} studies say about {topic}", -1));
   private static final List<String> CALLS = List.of("Save this for later", "Share it with a friend who would like it",
       "Which one will you try first?", "Pick one and try it this week");
+  private static final List<Template> OVERREACH = List.of(
+      new Template("What science says about {topic}: {n} takeaways", 0),
+      new Template("The {topic} secret nobody talks about after 45", 0));
   /** Tips a proposal moves on by per recent proposal on the same topic: about one proposal's worth. */
   private static final int STRIDE = 5;
 
@@ -55,17 +63,23 @@ final class OfflineWriter {
     JsonArray strategies = input.getJsonArray("strategies");
     List<String> recent = input.getJsonArray("recent_titles", new JsonArray()).stream().map(String::valueOf).toList();
     Random random = new Random(seed * 31 + input.encode().hashCode());
+    double overreach = switch (input.getJsonObject("agent", new JsonObject()).getString("risk_tolerance", "low")) {
+      case "high" -> 0.15;
+      case "medium" -> 0.08;
+      default -> 0.03;
+    };
     Set<String> taken = new HashSet<>();
-    recent.forEach(t -> taken.add(normal(t)));
+    recent.forEach(t -> taken.add(shape(t)));
     List<String> written = new ArrayList<>(recent);
     JsonArray proposals = new JsonArray();
     for (int i = 0; i < count; i++) {
       String strategy = strategies.getString(i % strategies.size());
       JsonObject p = null;
-      for (int tries = 0; tries < 40 && (p == null || taken.contains(normal(p.getString("title")))); tries++) {
-        p = compose(type, strategy, topic(brand, written, random), brand, written, random);
+      for (int tries = 0; tries < 40 && (p == null || taken.contains(shape(p.getString("title")))); tries++) {
+        p = compose(type, strategy, topic(brand, written, random), brand, written, random,
+            random.nextDouble() < overreach);
       }
-      taken.add(normal(p.getString("title")));
+      taken.add(shape(p.getString("title")));
       written.add(0, p.getString("title"));
       proposals.add(p);
     }
@@ -99,10 +113,11 @@ final class OfflineWriter {
   }
 
   private JsonObject compose(String type, String strategy, String topicName, JsonObject brand, List<String> recent,
-      Random random) {
+      Random random, boolean overreaching) {
     Corpus.Topic topic = Corpus.topic(topicName);
     int n = type.equals("reel") ? 4 + random.nextInt(3) : 3 + random.nextInt(3);
-    Template template = template(strategy, topic, n, random);
+    int overreach = overreaching ? random.nextInt(3) : -1; // 0, 1: an OVERREACH title; 2: a title promising 2 more
+    Template template = overreach >= 0 && overreach < 2 ? OVERREACH.get(overreach) : template(strategy, topic, n, random);
     long seen = mentions(recent, topicName);
     List<String> lines = new ArrayList<>();
     int studyLines = template.studies() < 0 ? n : template.studies();
@@ -115,7 +130,8 @@ final class OfflineWriter {
     for (int i = 0; lines.size() < n; i++) {
       lines.add(tips.get((int) ((seen * STRIDE + i) % tips.size())));
     }
-    String title = template.text().replace("{n}", Integer.toString(n)).replace("{topic}", topicName);
+    String title = template.text().replace("{n}", Integer.toString(overreach == 2 ? n + 2 : n))
+        .replace("{topic}", topicName);
     title = Character.toUpperCase(title.charAt(0)) + title.substring(1);
     JsonArray content = new JsonArray(lines);
     return new JsonObject()
@@ -171,5 +187,10 @@ final class OfflineWriter {
 
   static String normal(String title) {
     return title.toLowerCase(Locale.ROOT).strip().replaceAll("\\s+", " ");
+  }
+
+  /** A title without its number: "4 sleep habits…" and "5 sleep habits…" are the same title to a reader. */
+  static String shape(String title) {
+    return normal(title).replaceAll("\\d+", "#");
   }
 }

@@ -52,12 +52,31 @@ class OfflineTextModelTest {
     assertThat(run(new OfflineTextModel(43), task)).isNotEqualTo(run(new OfflineTextModel(42), task));
   }
 
+  /** Whether a draft keeps its title's promise: line count, named studies, no hook without payoff. */
+  static boolean keepsPromise(JsonObject p) {
+    String title = p.getString("title");
+    JsonArray lines = p.getJsonArray("content_lines");
+    int promised = ProposalFeatures.promisedCount(title);
+    return (promised == -1 || promised == lines.size())
+        && ProposalFeatures.studyLines(lines) >= ProposalFeatures.studiesPromised(title)
+        && ProposalFeatures.clickbait(title).isEmpty();
+  }
+
+  private static double examine(OfflineTextModel model, JsonObject p, JsonObject brand, String type) throws Exception {
+    JsonObject s = run(model, Prompts.examination(new JsonObject().put("proposal", p.copy().put("content_type", type))
+        .put("brand", brand).put("recent_titles", new JsonArray())));
+    return io.maestro.examiner.Verdict.composite(s.getDouble("avatar_fit"), s.getDouble("engagement_potential"),
+        s.getDouble("content_quality"));
+  }
+
   @Test
-  @DisplayName("every brand, type and strategy: the title's number is the line count, research titles name studies")
+  @DisplayName("every brand, type and strategy: titles keep their promise, except a bold agent's overreach, which the "
+      + "examiner rejects")
   void promisesKept() throws Exception {
     JsonArray strategies = new JsonArray().add("explore").add("iterate").add("double_down").add("trending")
         .add("analyze").add("refine").add("systematic").add("compound");
     int checked = 0;
+    int overreached = 0;
     for (long seed = 1; seed <= 5; seed++) {
       OfflineTextModel model = new OfflineTextModel(seed);
       for (JsonObject brand : BRANDS) {
@@ -68,20 +87,38 @@ class OfflineTextModelTest {
             JsonObject p = (JsonObject) o;
             JsonArray lines = p.getJsonArray("content_lines");
             String title = p.getString("title");
-            assertThat(ProposalFeatures.promisedCount(title)).as(title).isEqualTo(lines.size());
-            assertThat(ProposalFeatures.studyLines(lines)).as(title)
-                .isGreaterThanOrEqualTo(ProposalFeatures.studiesPromised(title));
             assertThat(lines.size()).isBetween(type.equals("reel") ? 4 : 3, type.equals("reel") ? 6 : 5);
             assertThat(lines.stream().distinct().count()).as("no line twice in " + title).isEqualTo(lines.size());
             assertThat(ProposalFeatures.youngAudience(ProposalFeatures.text(p))).as(title).isEmpty();
             assertThat(ProposalFeatures.medicalClaims(ProposalFeatures.text(p))).as(title).isEmpty();
             assertThat(p.getString("caption")).doesNotContain("#studentlife").contains(title);
+            if (!keepsPromise(p)) {
+              overreached++;
+              assertThat(examine(model, p, brand, type)).as("overreach rejected: " + title).isLessThan(6.0);
+            }
             checked++;
           }
         }
       }
     }
     assertThat(checked).isEqualTo(5 * 5 * 2 * 8);
+    System.out.printf("high-risk drafts that overreach: %d of %d%n", overreached, checked);
+    assertThat(overreached).as("about 15 %% of a high-risk agent's drafts").isBetween(checked / 20, checked * 3 / 10);
+  }
+
+  @Test
+  @DisplayName("a low-risk agent rarely overreaches")
+  void lowRisk() throws Exception {
+    int overreached = 0;
+    OfflineTextModel model = new OfflineTextModel(3);
+    for (JsonObject brand : BRANDS) {
+      JsonObject in = input(brand, "reel", 20, new JsonArray().add("refine").add("analyze"), new JsonArray());
+      in.getJsonObject("agent").put("risk_tolerance", "low");
+      for (Object o : run(model, Prompts.proposals(in)).getJsonArray("proposals")) {
+        overreached += keepsPromise((JsonObject) o) ? 0 : 1;
+      }
+    }
+    assertThat(overreached).isLessThanOrEqualTo(10);
   }
 
   @Test
@@ -124,7 +161,7 @@ class OfflineTextModelTest {
   }
 
   @Test
-  @DisplayName("ten proposals side by side (printed for the closing note), each accepted by the offline examiner")
+  @DisplayName("ten proposals side by side (printed for the closing note): kept promises pass, overreach does not")
   void tenSideBySide() throws Exception {
     OfflineTextModel model = new OfflineTextModel(42);
     JsonArray strategies = new JsonArray().add("explore").add("analyze").add("refine").add("systematic");
@@ -135,13 +172,14 @@ class OfflineTextModelTest {
           new JsonArray()))).getJsonArray("proposals").getJsonObject(0);
       JsonObject verdict = run(model, Prompts.examination(new JsonObject().put("proposal", p.copy()
           .put("content_type", type)).put("brand", brand).put("recent_titles", new JsonArray())));
+      double composite = io.maestro.examiner.Verdict.composite(verdict.getDouble("avatar_fit"),
+          verdict.getDouble("engagement_potential"), verdict.getDouble("content_quality"));
       System.out.println("[" + brand.getString("brand_id") + " " + type + " " + strategies.getString(i % 4) + "] "
-          + p.getString("title") + "  => " + verdict.getDouble("avatar_fit") + "/" + verdict.getDouble("engagement_potential")
-          + "/" + verdict.getDouble("content_quality") + " " + verdict.getString("reason"));
+          + p.getString("title") + "  => " + composite + " (" + verdict.getDouble("avatar_fit") + "/"
+          + verdict.getDouble("engagement_potential") + "/" + verdict.getDouble("content_quality") + ") "
+          + verdict.getString("reason"));
       p.getJsonArray("content_lines").forEach(l -> System.out.println("   - " + l));
-      assertThat(io.maestro.examiner.Verdict.composite(verdict.getDouble("avatar_fit"),
-          verdict.getDouble("engagement_potential"), verdict.getDouble("content_quality"))).as(p.getString("title"))
-          .isGreaterThanOrEqualTo(6.0);
+      assertThat(composite >= 6.0).as(p.getString("title")).isEqualTo(keepsPromise(p));
     }
   }
 }
