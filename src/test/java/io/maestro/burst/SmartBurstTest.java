@@ -66,7 +66,10 @@ class SmartBurstTest {
             + " AND p.burst_id = '" + burstId + "'"), n -> n == 1);
     awaitBurstEnd(app);
 
-    var proposals = rows(app, "SELECT * FROM proposals WHERE burst_id = '" + burstId + "'");
+    assertThat(app.count("SELECT count(*) FROM proposals WHERE replaces_proposal IS NULL AND burst_id = '" + burstId
+        + "'")).isEqualTo(1);
+    // the original, or (when the examiner rejected it) its one replacement
+    var proposals = rows(app, "SELECT * FROM proposals WHERE status = 'accepted' AND burst_id = '" + burstId + "'");
     assertThat(proposals).hasSize(1);
     var p = proposals.get(0);
     assertThat(p.get("status")).isEqualTo("accepted");
