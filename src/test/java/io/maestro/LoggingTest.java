@@ -147,7 +147,7 @@ class LoggingTest {
           "io.maestro.test.LoggingRenderer", jobId), e -> e != null);
       assertThat(rendered.getMDCPropertyMap()).containsEntry(JobMdc.JOB_ID, jobId).containsEntry(JobMdc.ATTEMPT, "1");
       ILoggingEvent rescued = Eventually.await("the dispatcher's rescue line", Duration.ofSeconds(30), () -> find(
-          "io.maestro.jobs.DispatcherVerticle", lost), e -> e != null);
+          "io.maestro.jobs.Leases", lost), e -> e != null);
       assertThat(rescued.getFormattedMessage()).startsWith("Rescued " + lost);
       assertThat(rescued.getMDCPropertyMap()).containsEntry(JobMdc.JOB_ID, lost).containsEntry(JobMdc.ATTEMPT, "1");
     }

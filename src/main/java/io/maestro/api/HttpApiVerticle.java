@@ -155,7 +155,8 @@ public class HttpApiVerticle extends VerticleBase {
 
   private static boolean databaseUnreachable(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof io.vertx.sqlclient.ClosedConnectionException || t instanceof java.net.ConnectException
+      // a connection the server ended mid-request surfaces as a reset socket: the routes talk only to the database
+      if (t instanceof io.vertx.sqlclient.ClosedConnectionException || t instanceof java.net.SocketException
           || String.valueOf(t.getMessage()).contains("connection may have been lost")) {
         return true;
       }

@@ -1,11 +1,12 @@
 package io.maestro.jobs;
 
-import io.maestro.render.JobRenderer;
-import io.maestro.render.JobContext;
-import io.maestro.render.Deadline;
 import io.maestro.failure.Failure;
 import io.maestro.failure.FailureClassifier;
 import io.maestro.failure.FailureCode;
+import io.maestro.failure.MaestroException;
+import io.maestro.render.Deadline;
+import io.maestro.render.JobContext;
+import io.maestro.render.JobRenderer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -17,8 +18,10 @@ import java.util.function.Consumer;
 /**
  * Runs one job on the calling (worker) thread: each brand through the variant's renderer, every failure classified
  * where it happens, and one outcome over the brands — all ok: completed; some ok: completed naming the failed
- * brands; none ok: failed with the first brand's code and message. A failed job therefore always carries the
- * error of a brand (the seed's first bug: a post job that failed with no message).
+ * brands; none ok: a {@link MaestroException} with the first brand's code and message, which the worker answers
+ * with {@code message.fail}. Every brand's output (a failed one with its full failure) is reported as
+ * {@link JobProgress} before that, so a failed job always carries the error of a brand (the seed's first bug: a post
+ * job that failed with no message).
  */
 public final class JobRunner {
   private final Map<String, JobRenderer> renderers;
@@ -30,42 +33,37 @@ public final class JobRunner {
   }
 
   /**
-   * @param job the claimed job (JobJson shape, plus {@code deadline_ms})
-   * @param progressSink receives {step, percent, brand?, output?} notices while the job runs
-   * @return {status: completed|failed, current_step, brand_outputs, error?}
+   * @param sink receives step notices while the job runs, and each brand's output once it is done
+   * @return the outcome when at least one brand succeeded
+   * @throws MaestroException with the first brand's failure when none did (or no renderer serves the variant)
    */
-  public JsonObject run(JsonObject job, long deadlineMs, Consumer<JsonObject> progressSink) {
-    JobRenderer renderer = renderers.get(job.getString("variant"));
+  public JobOutcome run(ClaimedJob claimed, Consumer<JobProgress> sink) {
+    JsonObject job = claimed.job();
+    JobRenderer renderer = renderers.get(claimed.variant());
     List<String> brands = brands(job);
     if (renderer == null) {
-      Failure failure = FailureClassifier.of(FailureCode.CONFIG_ERROR,
-          "no renderer is configured for variant '" + job.getString("variant") + "'");
-      return failedOutcome(failure, new JsonObject(), "failed: " + failure.message());
+      throw new MaestroException(FailureCode.CONFIG_ERROR,
+          "no renderer is configured for variant '" + claimed.variant() + "'");
     }
-    Map<String, JsonObject> outputs = new LinkedHashMap<>();
+    List<BrandOutput> outputs = new ArrayList<>();
     Map<String, Failure> failures = new LinkedHashMap<>();
-    try (Deadline deadline = new Deadline(deadlineMs)) {
+    try (Deadline deadline = new Deadline(claimed.deadlineMs())) {
       current = deadline;
       for (int i = 0; i < brands.size(); i++) {
         String brand = brands.get(i);
         int basePercent = 100 * i / brands.size();
         String step = "rendering " + brand + " (" + (i + 1) + "/" + brands.size() + ")";
-        progressSink.accept(new JsonObject().put("step", step).put("percent", basePercent));
-        JsonObject output;
-        if (deadline.expired()) {
-          Failure timeout = timeout(deadline, brand);
-          failures.put(brand, timeout);
-          output = failedBrand(timeout);
-        } else {
-          output = renderBrand(renderer, job, brand, deadline, failures, progressSink);
-        }
-        outputs.put(brand, output);
-        progressSink.accept(new JsonObject().put("step", step + ": " + output.getString("status"))
-            .put("percent", 100 * (i + 1) / brands.size() - (i + 1 == brands.size() ? 1 : 0))
-            .put("brand", brand).put("output", output));
+        sink.accept(new JobProgress(claimed.pk(), claimed.attempt(), step, basePercent, null));
+        BrandOutput output = deadline.expired() ? failedBrand(brand, timeout(deadline, brand), failures)
+            : renderBrand(renderer, claimed, job, brand, deadline, failures, sink);
+        outputs.add(output);
+        sink.accept(new JobProgress(claimed.pk(), claimed.attempt(),
+            step + ": " + output.output().get("status"),
+            100 * (i + 1) / brands.size() - (i + 1 == brands.size() ? 1 : 0), output));
       }
+    } finally {
+      current = null;
     }
-    current = null;
     return outcome(brands, outputs, failures);
   }
 
@@ -77,24 +75,21 @@ public final class JobRunner {
     }
   }
 
-  private JsonObject renderBrand(JobRenderer renderer, JsonObject job, String brand, Deadline deadline,
-      Map<String, Failure> failures, Consumer<JsonObject> progressSink) {
-    JobContext context = new JobContext(job, (step, percent) -> progressSink.accept(
-        new JsonObject().put("step", brand + ": " + step).put("percent", percent)), deadline);
+  private BrandOutput renderBrand(JobRenderer renderer, ClaimedJob claimed, JsonObject job, String brand,
+      Deadline deadline, Map<String, Failure> failures, Consumer<JobProgress> sink) {
+    JobContext context = new JobContext(job, (step, percent) -> sink.accept(
+        new JobProgress(claimed.pk(), claimed.attempt(), brand + ": " + step, percent, null)), deadline);
     try {
       JsonObject output = renderer.render(context, brand);
       if (deadline.expired()) {
         // finished, but only after the deadline: the job as a whole has timed out
-        Failure timeout = timeout(deadline, brand);
-        failures.put(brand, timeout);
-        return failedBrand(timeout);
+        return failedBrand(brand, timeout(deadline, brand), failures);
       }
-      return (output == null ? new JsonObject() : output.copy()).put("status", "completed")
-          .put("progress_percent", 100);
+      return BrandOutput.completed(brand, (output == null ? new JsonObject() : output.copy())
+          .put("status", BrandOutput.COMPLETED).put("progress_percent", 100));
     } catch (Throwable t) {
-      Failure failure = deadline.expired() ? timeout(deadline, brand) : FailureClassifier.classify(t);
-      failures.put(brand, failure);
-      return failedBrand(failure);
+      return failedBrand(brand, deadline.expired() ? timeout(deadline, brand) : FailureClassifier.classify(t),
+          failures);
     }
   }
 
@@ -103,33 +98,23 @@ public final class JobRunner {
         + deadline.budgetMillis() + " ms while rendering brand " + brand);
   }
 
-  private static JsonObject failedBrand(Failure failure) {
-    return new JsonObject().put("status", "failed").put("error", failure.message())
+  private static BrandOutput failedBrand(String brand, Failure failure, Map<String, Failure> failures) {
+    failures.put(brand, failure);
+    return BrandOutput.failed(brand, new JsonObject().put("status", BrandOutput.FAILED).put("error", failure.message())
         .put("error_code", failure.code().code()).put("error_category", failure.category())
-        .put("progress_message", "failed: " + failure.category());
+        .put("progress_message", "failed: " + failure.category()), failure);
   }
 
-  private static JsonObject outcome(List<String> brands, Map<String, JsonObject> outputs,
-      Map<String, Failure> failures) {
-    JsonObject brandOutputs = new JsonObject();
-    outputs.forEach(brandOutputs::put);
+  private static JobOutcome outcome(List<String> brands, List<BrandOutput> outputs, Map<String, Failure> failures) {
     if (failures.isEmpty()) {
-      return new JsonObject().put("status", "completed").put("brand_outputs", brandOutputs)
-          .put("current_step", "completed: " + brands.size() + "/" + brands.size() + " brands");
+      return new JobOutcome("completed: " + brands.size() + "/" + brands.size() + " brands", outputs);
     }
     if (failures.size() < brands.size()) {
-      return new JsonObject().put("status", "completed").put("brand_outputs", brandOutputs)
-          .put("current_step", "completed with errors: failed brands: " + String.join(", ", failures.keySet()));
+      return new JobOutcome("completed with errors: failed brands: " + String.join(", ", failures.keySet()),
+          outputs);
     }
-    Map.Entry<String, Failure> first = failures.entrySet().iterator().next();
-    Failure failure = first.getValue();
-    return failedOutcome(failure, brandOutputs, "failed: all " + brands.size() + " brand(s) failed; "
-        + first.getKey() + ": " + failure.category());
-  }
-
-  private static JsonObject failedOutcome(Failure failure, JsonObject brandOutputs, String step) {
-    return new JsonObject().put("status", "failed").put("brand_outputs", brandOutputs).put("current_step", step)
-        .put("error", failure.toJson());
+    Failure first = failures.values().iterator().next();
+    throw new MaestroException(first.code(), first.message());
   }
 
   private static List<String> brands(JsonObject job) {

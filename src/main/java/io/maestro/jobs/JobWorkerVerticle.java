@@ -13,8 +13,9 @@ import java.util.UUID;
 /**
  * One job at a time on a worker thread (deploy with {@code ThreadingModel.WORKER}; instances = slots per node).
  * Each instance listens on its own local address and tells the dispatcher when it is idle, so the dispatcher never
- * hands it a second job while it is busy. It never touches the database: progress and the outcome go back to the
- * dispatcher, which records them in one place.
+ * hands it a second job while it is busy. Progress and the outcome go back to the dispatcher, which records them in
+ * one place (typed: {@link ClaimedJob} in, {@link JobProgress} and {@link JobOutcome} or a failed reply out). The
+ * worker itself writes no job rows; the media renderers read the brand's style through BrandRepository.
  */
 public class JobWorkerVerticle extends VerticleBase {
   private final NodeContext node;
@@ -44,27 +45,28 @@ public class JobWorkerVerticle extends VerticleBase {
   }
 
   private void handle(Message<JsonObject> message) {
-    JsonObject job = message.body();
+    ClaimedJob job = ClaimedJob.fromJson(message.body());
     // everything the renderers log on this thread while the job runs is about this job
-    try (JobMdc mdc = JobMdc.of(job.getString("job_id"), job.getInteger("attempt"))) {
-      long deadlineMs = job.getLong("deadline_ms", 600_000L);
-      JsonObject outcome = runner.run(job, deadlineMs, progress -> vertx.eventBus().send(Addresses.JOB_PROGRESS,
-          progress.put(JobJson.INTERNAL_PK, job.getLong(JobJson.INTERNAL_PK)).put("attempt", job.getInteger("attempt"))));
-      message.reply(outcome);
+    try (JobMdc mdc = JobMdc.of(job.jobId(), job.attempt())) {
+      JobOutcome outcome = runner.run(job, progress -> vertx.eventBus().send(Addresses.JOB_PROGRESS,
+          progress.toJson()));
+      message.reply(outcome.toJson());
     } catch (Throwable t) {
-      Failures.fail(message, t); // a bug in the runner itself: still a classified reply, never a silent timeout
+      // no brand succeeded (the brands' details went ahead as progress), or a bug in the runner itself: a
+      // classified failed reply either way, never a silent timeout
+      Failures.fail(message, t);
     } finally {
       announceIdle();
     }
   }
 
   private void announceIdle() {
-    vertx.eventBus().send(Addresses.WORKER_READY, new JsonObject().put("address", address));
+    vertx.eventBus().send(Addresses.WORKER_READY, new WorkerAddress(address).toJson());
   }
 
   @Override
   public Future<?> stop() {
-    vertx.eventBus().send(Addresses.WORKER_GONE, new JsonObject().put("address", address));
+    vertx.eventBus().send(Addresses.WORKER_GONE, new WorkerAddress(address).toJson());
     Future<Void> abort = abortConsumer == null ? Future.succeededFuture() : abortConsumer.unregister();
     return consumer == null ? abort : Future.all(consumer.unregister(), abort);
   }

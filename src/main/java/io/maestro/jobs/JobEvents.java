@@ -1,0 +1,28 @@
+package io.maestro.jobs;
+
+import io.maestro.bus.Addresses;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+/** The job events the dispatcher's parts publish: a user's live update, a job finished, the queue has work. */
+final class JobEvents {
+  private final Vertx vertx;
+
+  JobEvents(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  void update(JsonObject job) {
+    vertx.eventBus().publish(Addresses.jobUpdates(job.getString("user_id")), JobJson.update(job));
+  }
+
+  /** A job reached completed or failed: its user sees it, and the scheduler books what it produced. */
+  void finished(JsonObject job) {
+    update(job);
+    vertx.eventBus().publish(Addresses.JOB_FINISHED, JobJson.publicView(job));
+  }
+
+  void queued() {
+    vertx.eventBus().publish(Addresses.JOBS_QUEUED, new JsonObject());
+  }
+}
