@@ -265,16 +265,12 @@
     }
   });
 
+  // the variant filter lists the server's registry (GET /api/variants), so a new job kind needs no UI change
   async function loadVariants() {
-    let variants = ['post', 'light', 'dark'];
-    try {
-      const r = await api('GET', '/api/variants');
-      const names = (r.variants || []).map((v) => (typeof v === 'string' ? v : v.id || v.name || v.variant)).filter(Boolean);
-      if (names.length) variants = names;
-    } catch (e) { /* no variant registry on this server: the contract's three */ }
-    for (const v of variants) {
-      const opt = el('option', null, v);
-      opt.value = v;
+    const r = await api('GET', '/api/variants');
+    for (const v of r.variants || []) {
+      const opt = el('option', null, v.label || v.variant);
+      opt.value = v.variant;
       $('filter-variant').append(opt);
     }
   }

@@ -44,6 +44,11 @@ class ArchitectureTest {
   static final ArchRule NO_FOREIGN_VERTICLES = classes().that().resideOutsideOfPackage(ROOT)
       .should(useOnlyTheirOwnPackagesVerticles());
 
+  /** 5. The variant registry is read by everyone and reads no other Maestro package. */
+  static final ArchRule VARIANT_REGISTRY_IS_A_LEAF = noClasses().that().resideInAPackage("io.maestro.variant..")
+      .should().dependOnClassesThat(JavaClass.Predicates.resideInAPackage("io.maestro..")
+          .and(DescribedPredicate.not(JavaClass.Predicates.resideInAPackage("io.maestro.variant.."))));
+
   @BeforeAll
   static void importProduction() {
     production = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -72,6 +77,12 @@ class ArchitectureTest {
   @DisplayName("4. no class uses another package's *Verticle (only MainVerticle deploys them)")
   void noForeignVerticles() {
     NO_FOREIGN_VERTICLES.check(production);
+  }
+
+  @Test
+  @DisplayName("5. the variant registry depends on no other io.maestro package")
+  void variantRegistryIsALeaf() {
+    VARIANT_REGISTRY_IS_A_LEAF.check(production);
   }
 
   private static DescribedPredicate<JavaClass> verticles() {

@@ -1,5 +1,6 @@
 package io.maestro.agents;
 
+import io.maestro.variant.ContentType;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -60,7 +61,7 @@ public final class AgentRepository {
             a.getString("variant", "auto"), a.getString("proposal_prefix"),
             a.getJsonArray("strategy_names", new JsonArray()), a.getJsonObject("strategy_weights", new JsonObject()),
             a.getString("risk_tolerance", "medium"), a.getInteger("proposals_per_brand", 1),
-            a.getJsonArray("content_types", new JsonArray().add("post").add("reel")), a.getBoolean("active", true)}))
+            a.getJsonArray("content_types", new JsonArray(List.copyOf(ContentType.ids()))), a.getBoolean("active", true)}))
         .map(rows -> first(rows, AgentRepository::agent));
   }
 

@@ -14,6 +14,8 @@ import io.maestro.node.NodeContext;
 import io.maestro.textmodel.Prompts;
 import io.maestro.textmodel.TextModel;
 import io.maestro.textmodel.TextModels;
+import io.maestro.variant.ContentType;
+import io.maestro.variant.Variant;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -160,8 +162,8 @@ public class ProposalAgentVerticle extends VerticleBase {
       JsonObject req) {
     String prefix = agent.getString("proposal_prefix");
     return agents.nextNumber(userId, prefix).compose(n -> {
-      String variant = type.equals("post") ? "post"
-          : agent.getString("variant").equals("auto") ? (n % 2 == 0 ? "light" : "dark") : agent.getString("variant");
+      String variant = Variant.forProposal(ContentType.find(type).orElseThrow(() -> new MaestroException(
+          FailureCode.INVALID_REQUEST, "no content type " + type)), agent.getString("variant"), n).id();
       JsonObject row = c.copy()
           .put("proposal_id", String.format(Locale.ROOT, "%s-%03d", prefix, n))
           .put("agent_name", agent.getString("agent_id"))

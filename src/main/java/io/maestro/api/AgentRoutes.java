@@ -1,6 +1,8 @@
 package io.maestro.api;
 
 import io.maestro.agents.AgentRepository;
+import io.maestro.variant.ContentType;
+import io.maestro.variant.Variant;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -121,7 +123,7 @@ final class AgentRoutes {
     if (raw.containsKey("temperature")) {
       out.put("temperature", decimal(raw, "temperature", 0, 2));
     }
-    putIfPresent(out, "variant", in.oneOf("variant", false, Set.of("dark", "light", "auto")));
+    putIfPresent(out, "variant", in.oneOf("variant", false, Variant.agentChoices()));
     String prefix = in.string("proposal_prefix", false, 10);
     if (prefix != null && !PREFIX.matcher(prefix).matches()) {
       throw ApiError.invalid("proposal_prefix", "must be 1–10 upper-case letters or digits starting with a letter");
@@ -137,8 +139,9 @@ final class AgentRoutes {
     if (raw.containsKey("content_types")) {
       JsonArray types = in.strings("content_types", true, 2, 10);
       for (Object t : types) {
-        if (!t.equals("post") && !t.equals("reel")) {
-          throw ApiError.invalid("content_types", "may only contain post and reel, got \"" + Responses.safe((String) t) + "\"");
+        if (ContentType.find((String) t).isEmpty()) {
+          throw ApiError.invalid("content_types", "may only contain " + String.join(" and ", ContentType.ids())
+              + ", got \"" + Responses.safe((String) t) + "\"");
         }
       }
       out.put("content_types", new JsonArray(types.stream().distinct().toList()));

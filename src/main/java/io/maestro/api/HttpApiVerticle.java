@@ -69,6 +69,7 @@ public class HttpApiVerticle extends VerticleBase {
         .onFailure(ctx::fail));
     new BoardRoutes(vertx, pool).mount(router);
     new StatsRoutes(pool).mount(router);
+    new VariantRoutes().mount(router);
     new ObservatoryRoutes(new io.maestro.activity.ActivityLog(vertx, pool), auth).mount(router);
 
     router.route().last().handler(ctx -> ctx.fail(new ApiError(404, "not_found",

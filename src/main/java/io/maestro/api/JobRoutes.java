@@ -7,6 +7,7 @@ import io.maestro.jobs.JobFilter;
 import io.maestro.jobs.JobJson;
 import io.maestro.jobs.JobRepository;
 import io.maestro.jobs.JobSpec;
+import io.maestro.variant.Variant;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -24,7 +25,7 @@ import java.util.regex.Pattern;
 final class JobRoutes {
   private static final Set<String> CREATE_FIELDS = Set.of("title", "content_lines", "brands", "variant", "ai_prompt",
       "cta_type", "platforms", "fixed_title", "caption", "slide_texts");
-  static final Set<String> VARIANTS = Set.of("post", "light", "dark");
+  static final Set<String> VARIANTS = Variant.ids();
   static final Set<String> STATUSES = Set.of("pending", "generating", "completed", "failed", "cancelled");
   private static final Pattern JOB_ID = Pattern.compile("GEN-\\d{6,12}");
 

@@ -10,6 +10,7 @@ import io.maestro.config.MaestroConfig;
 import io.maestro.examiner.ExaminerRepository;
 import io.maestro.failure.FailureCode;
 import io.maestro.jobs.JobRepository;
+import io.maestro.variant.ContentType;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
@@ -30,7 +31,7 @@ import java.util.Set;
 final class MaestroRoutes {
   private static final Set<String> TRIGGER_FIELDS = Set.of("test_mode", "posts", "reels", "brands");
   private static final Set<String> STATUSES = Set.of("pending", "accepted", "rejected", "expired");
-  private static final Set<String> TYPES = Set.of("post", "reel");
+  private static final Set<String> TYPES = ContentType.ids();
 
   private final Vertx vertx;
   private final AgentRepository agents;

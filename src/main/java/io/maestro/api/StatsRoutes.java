@@ -3,6 +3,7 @@ package io.maestro.api;
 import io.maestro.brands.BrandRepository;
 import io.maestro.jobs.JobBoard;
 import io.maestro.schedule.SlotPlan;
+import io.maestro.variant.Variant;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -14,7 +15,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 
 /**
  * The Observatory's read-only numbers and calendar: throughput and failures per hour from the attempts table, the
@@ -75,11 +75,11 @@ final class StatsRoutes {
   private static JsonArray slots(int offset, Instant from, Instant to) {
     JsonArray out = new JsonArray();
     int perVariant = (int) (Duration.between(from, to).toDays() + 2) * 3;
-    for (String variant : List.of("post", "light", "dark")) {
-      for (Instant slot : SlotPlan.next(variant, offset, from.minusSeconds(1), perVariant)) {
+    for (Variant variant : Variant.values()) {
+      for (Instant slot : SlotPlan.next(variant.id(), offset, from.minusSeconds(1), perVariant)) {
         if (slot.isBefore(to)) {
-          out.add(new JsonObject().put("slot_at", slot.toString()).put("variant", variant)
-              .put("content_type", SlotPlan.contentType(variant)));
+          out.add(new JsonObject().put("slot_at", slot.toString()).put("variant", variant.id())
+              .put("content_type", variant.contentType().id()));
         }
       }
     }

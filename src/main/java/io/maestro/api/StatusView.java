@@ -3,6 +3,7 @@ package io.maestro.api;
 import io.maestro.burst.BurstOrder;
 import io.maestro.burst.BurstRepository;
 import io.maestro.config.MaestroConfig;
+import io.maestro.variant.ContentType;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -152,6 +153,15 @@ final class StatusView {
   }
 
   /** The day's quota and what today's bursts made of it: today_* count original proposals, as the trigger does. */
+  /** The registry's variants, reels first as everywhere in the status (the replaced UI listed light, dark, post). */
+  private static JsonArray variants() {
+    JsonArray out = new JsonArray();
+    for (ContentType type : List.of(ContentType.REEL, ContentType.POST)) {
+      type.variants().forEach(v -> out.add(v.id()));
+    }
+    return out;
+  }
+
   private static JsonObject dailyConfig(MaestroConfig config, Rows rows) {
     int reelsPerBrand = config.integer(MaestroConfig.BURST_REELS_PER_BRAND);
     int postsPerBrand = config.integer(MaestroConfig.BURST_POSTS_PER_BRAND);
@@ -164,12 +174,12 @@ final class StatusView {
         .put("total_proposals", (reelsPerBrand + postsPerBrand) * brands)
         .put("total_reels", reelsPerBrand * brands)
         .put("total_posts", postsPerBrand * brands)
-        .put("today_reels", BurstOrder.made(rows.today(), null, "reel"))
-        .put("today_posts", BurstOrder.made(rows.today(), null, "post"))
+        .put("today_reels", BurstOrder.made(rows.today(), null, ContentType.REEL))
+        .put("today_posts", BurstOrder.made(rows.today(), null, ContentType.POST))
         .put("reels_per_brand", reelsPerBrand)
         .put("posts_per_brand", postsPerBrand)
         .put("posts_paused", rows.settings().getBoolean(BurstRepository.POSTS_PAUSED, false))
-        .put("variants", new JsonArray().add("light").add("dark").add("post"))
+        .put("variants", variants())
         .put("brands", new JsonArray(List.copyOf(rows.brands())))
         .put("agents", agents)
         .put("total_agents", rows.agents().size())

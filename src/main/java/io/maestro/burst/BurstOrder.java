@@ -1,5 +1,6 @@
 package io.maestro.burst;
 
+import io.maestro.variant.ContentType;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.ZoneId;
@@ -33,8 +34,8 @@ public record BurstOrder(boolean test, int reels, int posts, List<String> brands
     int reels = 0;
     int posts = 0;
     for (String brand : brands) {
-      int r = Math.max(0, reelsPerBrand - made(today, brand, "reel"));
-      int p = Math.max(0, postsPerBrand - made(today, brand, "post"));
+      int r = Math.max(0, reelsPerBrand - made(today, brand, ContentType.REEL));
+      int p = Math.max(0, postsPerBrand - made(today, brand, ContentType.POST));
       if (r + p > 0) {
         left.put(brand, new int[] {r, p});
         reels += r;
@@ -45,11 +46,11 @@ public record BurstOrder(boolean test, int reels, int posts, List<String> brands
   }
 
   /** Original (not replacement) proposals of {@code type} made today, for one brand or (brand null) all. */
-  public static int made(JsonArray today, String brand, String type) {
+  public static int made(JsonArray today, String brand, ContentType type) {
     int n = 0;
     for (Object o : today) {
       JsonObject p = (JsonObject) o;
-      if (p.getString("replaces_proposal") == null && type.equals(p.getString("content_type"))
+      if (p.getString("replaces_proposal") == null && type.id().equals(p.getString("content_type"))
           && (brand == null || brand.equals(p.getString("brand")))) {
         n++;
       }

@@ -1,5 +1,6 @@
 package io.maestro.burst;
 
+import io.maestro.variant.ContentType;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,9 +24,9 @@ public final class BurstPlan {
    */
   public static List<Task> plan(List<String> brands, List<JsonObject> agents, int posts, int reels) {
     Map<String, Integer> counts = new LinkedHashMap<>();
-    assign(counts, brands, agents, "reel", reels, 0);
+    assign(counts, brands, agents, ContentType.REEL.id(), reels, 0);
     // posts continue the agent rotation where reels left off, so a small mixed burst still uses every agent
-    assign(counts, brands, agents, "post", posts, reels);
+    assign(counts, brands, agents, ContentType.POST.id(), posts, reels);
     List<Task> tasks = new ArrayList<>();
     counts.forEach((key, count) -> {
       String[] parts = key.split("\u0000");

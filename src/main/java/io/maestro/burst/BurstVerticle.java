@@ -10,6 +10,7 @@ import io.maestro.failure.Failures;
 import io.maestro.failure.MaestroException;
 import io.maestro.node.NodeContext;
 import io.maestro.textmodel.TextModels;
+import io.maestro.variant.ContentType;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -131,13 +132,13 @@ public class BurstVerticle extends VerticleBase {
       return Future.succeededFuture(complete(target, reelsPerBrand, postsPerBrand, today));
     }
     return start(userId, left, source, false).map(reply -> reply.put("remaining_reels", left.reels())
-        .put("remaining_posts", left.posts()).put("today_reels", BurstOrder.made(today, null, "reel"))
-        .put("today_posts", BurstOrder.made(today, null, "post")));
+        .put("remaining_posts", left.posts()).put("today_reels", BurstOrder.made(today, null, ContentType.REEL))
+        .put("today_posts", BurstOrder.made(today, null, ContentType.POST)));
   }
 
   private static JsonObject complete(List<String> target, int reelsPerBrand, int postsPerBrand, JsonArray today) {
     return new JsonObject().put("status", "complete").put("message", "All proposals for today are complete!")
-        .put("today_reels", BurstOrder.made(today, null, "reel")).put("today_posts", BurstOrder.made(today, null, "post"))
+        .put("today_reels", BurstOrder.made(today, null, ContentType.REEL)).put("today_posts", BurstOrder.made(today, null, ContentType.POST))
         .put("target_reels", reelsPerBrand * target.size()).put("target_posts", postsPerBrand * target.size())
         .put("ready_scheduled", 0);
   }

@@ -5,11 +5,13 @@ import io.maestro.config.MaestroConfig;
 import io.maestro.render.JobRenderer;
 import io.maestro.storage.MediaStore;
 import io.maestro.storage.MediaStores;
+import io.maestro.variant.Variant;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
+import java.util.HashMap;
 import java.util.Map;
 
-/** The real renderers per variant: post images for "post", reels for "light" and "dark". */
+/** The real renderers per variant, as the registry says: a post image or a reel in the variant's palette. */
 public final class MediaRenderers {
   private MediaRenderers() {}
 
@@ -24,9 +26,14 @@ public final class MediaRenderers {
     ReelEncoder encoder = new ReelEncoder(config.string(MaestroConfig.FFMPEG_PATH),
         config.string(MaestroConfig.MUSIC_PATH),
         ReelEncoder.threadsFor(config.integer(MaestroConfig.WORKER_INSTANCES)));
-    return Map.of("post", new PostRenderer(backgrounds, work),
-        "light", new ReelRenderer(false, backgrounds, work, encoder),
-        "dark", new ReelRenderer(true, backgrounds, work, encoder));
+    Map<String, JobRenderer> renderers = new HashMap<>();
+    for (Variant variant : Variant.values()) {
+      renderers.put(variant.id(), switch (variant.media()) {
+        case IMAGE -> new PostRenderer(backgrounds, work);
+        case VIDEO -> new ReelRenderer(variant.dark(), backgrounds, work, encoder);
+      });
+    }
+    return Map.copyOf(renderers);
   }
 
   /** deAPI when a key is configured, else the procedural renderer (no network). */

@@ -2,6 +2,7 @@ package io.maestro.publish;
 
 import io.maestro.failure.FailureCode;
 import io.maestro.failure.MaestroException;
+import io.maestro.variant.ContentType;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 
@@ -40,7 +41,7 @@ final class FacebookPlatform implements Platform {
     }
     String url = media.publicUrl(request.mediaUrl(), FACEBOOK);
     String caption = InstagramPlatform.caption(request);
-    if (!"reel".equals(request.contentType())) {
+    if (!ContentType.REEL.id().equals(request.contentType())) {
       return graph.post("/" + page + "/photos", token, MultiMap.caseInsensitiveMultiMap().add("url", url)
               .add("caption", caption), url)
           .map(photo -> {

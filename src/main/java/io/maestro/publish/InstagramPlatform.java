@@ -2,6 +2,7 @@ package io.maestro.publish;
 
 import io.maestro.failure.FailureCode;
 import io.maestro.failure.MaestroException;
+import io.maestro.variant.ContentType;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -50,7 +51,7 @@ final class InstagramPlatform implements Platform {
           + credentials.brand() + ")"));
     }
     String url = media.publicUrl(request.mediaUrl(), INSTAGRAM);
-    boolean reel = "reel".equals(request.contentType());
+    boolean reel = ContentType.REEL.id().equals(request.contentType());
     MultiMap container = MultiMap.caseInsensitiveMultiMap().add("caption", caption(request));
     if (reel) {
       container.add("media_type", "REELS").add("video_url", url);

@@ -5,6 +5,7 @@ import io.maestro.bus.Addresses;
 import io.maestro.failure.Failure;
 import io.maestro.failure.FailureClassifier;
 import io.maestro.failure.FailureCode;
+import io.maestro.variant.ContentType;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -87,12 +88,12 @@ final class ItemPublisher {
   }
 
   private static List<String> defaults(String contentType) {
-    return "reel".equals(contentType) ? List.of(Platform.INSTAGRAM, Platform.FACEBOOK, Platform.YOUTUBE)
+    return ContentType.REEL.id().equals(contentType) ? List.of(Platform.INSTAGRAM, Platform.FACEBOOK, Platform.YOUTUBE)
         : List.of(Platform.INSTAGRAM, Platform.FACEBOOK);
   }
 
   private static boolean supports(String platform, String contentType) {
-    return !Platform.YOUTUBE.equals(platform) || "reel".equals(contentType);
+    return !Platform.YOUTUBE.equals(platform) || ContentType.REEL.id().equals(contentType);
   }
 
   private Future<Void> send(JsonObject item, List<String> list, JsonObject results) {

@@ -2,6 +2,7 @@ package io.maestro.publish;
 
 import io.maestro.failure.FailureCode;
 import io.maestro.failure.MaestroException;
+import io.maestro.variant.ContentType;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -46,7 +47,7 @@ final class YouTubePlatform implements Platform {
 
   @Override
   public boolean supports(String contentType) {
-    return "reel".equals(contentType);
+    return ContentType.REEL.id().equals(contentType);
   }
 
   @Override

@@ -1,6 +1,8 @@
 package io.maestro.render;
 
 import io.maestro.config.MaestroConfig;
+import io.maestro.variant.Variant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Renderers that need nothing but the job itself. */
@@ -10,6 +12,10 @@ public final class Renderers {
   /** Text only (title, caption, slides, prompt): for nodes or tests that must not render media. */
   public static Map<String, JobRenderer> textOnly(MaestroConfig config) {
     JobRenderer text = new TextPlanRenderer();
-    return Map.of("post", text, "light", text, "dark", text);
+    Map<String, JobRenderer> out = new LinkedHashMap<>();
+    for (Variant variant : Variant.values()) {
+      out.put(variant.id(), text);
+    }
+    return Map.copyOf(out);
   }
 }

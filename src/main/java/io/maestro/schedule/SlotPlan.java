@@ -1,5 +1,6 @@
 package io.maestro.schedule;
 
+import io.maestro.variant.Variant;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -7,27 +8,19 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Publishing slots: posts at 08:00 and 14:00 UTC, reels every 4 hours from 00:00 UTC alternating light (0, 8, 16)
- * and dark (4, 12, 20) — each shifted by the brand's schedule_offset hours.
+ * Publishing slot arithmetic. The hours are the variant's ({@link Variant#slotHours()}: posts at 08:00 and 14:00
+ * UTC, reels every 4 hours from 00:00 UTC alternating light and dark), each shifted by the brand's schedule_offset.
  */
 public final class SlotPlan {
-  private static final int[] POST_HOURS = {8, 14};
-  private static final int[] LIGHT_HOURS = {0, 8, 16};
-  private static final int[] DARK_HOURS = {4, 12, 20};
-
   private SlotPlan() {}
 
   public static String contentType(String variant) {
-    return "post".equals(variant) ? "post" : "reel";
+    return Variant.of(variant).contentType().id();
   }
 
   static int[] hours(String variant) {
-    return switch (variant) {
-      case "post" -> POST_HOURS;
-      case "light" -> LIGHT_HOURS;
-      case "dark" -> DARK_HOURS;
-      default -> throw new IllegalArgumentException("no publishing slots for variant '" + variant + "'");
-    };
+    return Variant.find(variant).orElseThrow(() -> new IllegalArgumentException(
+        "no publishing slots for variant '" + variant + "'")).slotHours();
   }
 
   /** The next {@code count} slots strictly after {@code after}, ascending. */

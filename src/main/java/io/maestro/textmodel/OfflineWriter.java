@@ -1,5 +1,6 @@
 package io.maestro.textmodel;
 
+import io.maestro.variant.ContentType;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -115,7 +116,7 @@ final class OfflineWriter {
   private JsonObject compose(String type, String strategy, String topicName, JsonObject brand, List<String> recent,
       Random random, boolean overreaching) {
     Corpus.Topic topic = Corpus.topic(topicName);
-    int n = type.equals("reel") ? 4 + random.nextInt(3) : 3 + random.nextInt(3);
+    int n = type.equals(ContentType.REEL.id()) ? 4 + random.nextInt(3) : 3 + random.nextInt(3);
     int overreach = overreaching ? random.nextInt(3) : -1; // 0, 1: an OVERREACH title; 2: a title promising 2 more
     Template template = overreach >= 0 && overreach < 2 ? OVERREACH.get(overreach) : template(strategy, topic, n, random);
     long seen = mentions(recent, topicName);
@@ -137,7 +138,7 @@ final class OfflineWriter {
     return new JsonObject()
         .put("title", title)
         .put("content_lines", content)
-        .put("slide_texts", type.equals("post") ? content.copy() : new JsonArray())
+        .put("slide_texts", type.equals(ContentType.POST.id()) ? content.copy() : new JsonArray())
         .put("caption", caption(title, lines, topicName, brand, random))
         .put("image_prompt", "Soft natural-light photograph about " + topicName + " for "
             + brand.getString("display_name") + ": a woman in her fifties in an everyday setting, calm editorial"

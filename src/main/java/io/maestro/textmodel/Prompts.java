@@ -1,5 +1,6 @@
 package io.maestro.textmodel;
 
+import io.maestro.variant.ContentType;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -47,7 +48,7 @@ public final class Prompts {
     user.append("Write for ").append(AUDIENCE).append(": concrete, accurate tips (amounts, times, named studies), "
             + "plain words, no medical claims. If the title has a number, give exactly that many content_lines; say "
             + "\"studies\" or \"research\" only when a line names the study. Avoid: ").append(RED_FLAGS).append(".\n")
-        .append(type.equals("reel")
+        .append(type.equals(ContentType.REEL.id())
             ? "A reel has a hook title and 4-6 short content_lines shown one per screen.\n"
             : "A post is a carousel: a title, 3-5 slide_texts, content_lines summarising them, and a caption.\n")
         .append("Answer in json exactly like: {\"proposals\":[{\"title\":\"...\",\"content_lines\":[\"...\"],")

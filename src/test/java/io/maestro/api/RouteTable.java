@@ -38,7 +38,7 @@ final class RouteTable {
       r("GET", "/api/schedule"), r("GET", "/api/schedule/:schedule_id"),
       r("POST", "/api/schedule/:schedule_id/reschedule"), r("POST", "/api/schedule/:schedule_id/unschedule"),
       r("DELETE", "/api/schedule/:schedule_id"),
-      r("GET", "/api/brands"), r("GET", "/api/me"), r("GET", "/api/maestro/activity"),
+      r("GET", "/api/brands"), r("GET", "/api/me"), r("GET", "/api/maestro/activity"), r("GET", "/api/variants"),
       r("GET", "/api/publishing/items"), r("GET", "/api/publishing/items/:schedule_id"),
       r("POST", "/api/publishing/items/:schedule_id/publish-now"), r("POST", "/api/publishing/items/:schedule_id/retry"),
       r("GET", "/api/publishing/credentials"), r("PUT", "/api/publishing/credentials/:brand"),
