@@ -3,6 +3,7 @@ package io.maestro.testing;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
@@ -14,6 +15,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A SockJS client that speaks only the xhr transports, as sockjs-client does when WebSocket is blocked: frames
@@ -30,6 +32,7 @@ public final class SockJsXhrClient implements AutoCloseable {
   private final String query;
   private final Transport transport;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicInteger pollFailures = new AtomicInteger();
   /** Bridge frames received (the JSON inside SockJS "a" frames). */
   public final List<JsonObject> frames = new CopyOnWriteArrayList<>();
   /** The SockJS close frame ({@code c[code,"reason"]}) once the server closed the session. */
@@ -39,7 +42,10 @@ public final class SockJsXhrClient implements AutoCloseable {
   public volatile boolean opened;
 
   private SockJsXhrClient(Vertx vertx, int port, String query, Transport transport) {
-    this.http = vertx.createHttpClient();
+    // the server closes the connection after every xhr poll (XhrPollingListener.close): a pooled keep-alive
+    // connection can be reused for the next poll just as it closes, and that poll is lost. Browsers retry such a
+    // request on a new connection; without keep-alive every request here has a connection of its own.
+    this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
     this.port = port;
     this.base = "/eventbus/" + (100 + (int) (Math.random() * 800)) + "/" + UUID.randomUUID().toString().replace("-", "");
     this.query = query == null ? "" : "?" + query;
@@ -86,6 +92,8 @@ public final class SockJsXhrClient implements AutoCloseable {
       if (body.succeeded()) {
         body.result().toString().lines().forEach(this::frame);
         poll();
+      } else if (pollFailures.incrementAndGet() <= 3) {
+        poll(); // as a browser's XHR would, on a fresh connection; the session outlives one failed poll
       }
     });
   }
