@@ -137,29 +137,36 @@ final class AgentRoutes {
       out.put("active", in.bool("active", true));
     }
     if (raw.containsKey("content_types")) {
-      JsonArray types = in.strings("content_types", true, 2, 10);
-      for (Object t : types) {
-        if (ContentType.find((String) t).isEmpty()) {
-          throw ApiError.invalid("content_types", "may only contain " + String.join(" and ", ContentType.ids())
-              + ", got \"" + Responses.safe((String) t) + "\"");
-        }
-      }
-      out.put("content_types", new JsonArray(types.stream().distinct().toList()));
+      out.put("content_types", contentTypes(in));
     }
+    strategies(in, raw, existing, out);
+    return out;
+  }
+
+  /** The registry's content types only, each once. */
+  private static JsonArray contentTypes(JsonInput in) {
+    JsonArray types = in.strings("content_types", true, 2, 10);
+    for (Object t : types) {
+      if (ContentType.find((String) t).isEmpty()) {
+        throw ApiError.invalid("content_types", "may only contain " + String.join(" and ", ContentType.ids())
+            + ", got \"" + Responses.safe((String) t) + "\"");
+      }
+    }
+    return new JsonArray(types.stream().distinct().toList());
+  }
+
+  /**
+   * strategy_names and strategy_weights into {@code out}, as a consistent pair: names alone keep the old weights
+   * when those still fit, else get equal weights; weights alone must weigh the agent's existing strategies (on
+   * create, they name them).
+   */
+  private static void strategies(JsonInput in, JsonObject raw, JsonObject existing, JsonObject out) {
     JsonArray names = raw.containsKey("strategy_names") ? in.strings("strategy_names", true, 20, 40) : null;
     JsonObject weights = raw.containsKey("strategy_weights") ? weights(raw) : null;
     if (names != null && weights == null && !raw.containsKey("strategy_weights")) {
-      JsonObject old = existing.getJsonObject("strategy_weights", new JsonObject());
-      boolean oldFits = !old.isEmpty() && old.fieldNames().stream().allMatch(names::contains);
-      if (!oldFits) {
-        weights = new JsonObject();
-        for (Object n : names) {
-          weights.put((String) n, Math.round(1000.0 / names.size()) / 1000.0);
-        }
-      }
+      weights = weightsForNewNames(names, existing);
     }
     if (weights != null && names == null) {
-      // on create the weights name the strategies; on update they must weigh the agent's existing ones
       names = existing.containsKey("strategy_names") ? existing.getJsonArray("strategy_names")
           : new JsonArray(weights.fieldNames().stream().sorted().toList());
     }
@@ -178,7 +185,19 @@ final class AgentRoutes {
     if (names != null) {
       out.put("strategy_names", new JsonArray(names.stream().distinct().toList()));
     }
-    return out;
+  }
+
+  /** Null (keep the agent's weights) when they weigh only strategies still named; else equal weights. */
+  private static JsonObject weightsForNewNames(JsonArray names, JsonObject existing) {
+    JsonObject old = existing.getJsonObject("strategy_weights", new JsonObject());
+    if (!old.isEmpty() && old.fieldNames().stream().allMatch(names::contains)) {
+      return null;
+    }
+    JsonObject weights = new JsonObject();
+    for (Object n : names) {
+      weights.put((String) n, Math.round(1000.0 / names.size()) / 1000.0);
+    }
+    return weights;
   }
 
   private static JsonObject weights(JsonObject raw) {
