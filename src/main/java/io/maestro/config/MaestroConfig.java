@@ -74,6 +74,8 @@ public final class MaestroConfig {
   public static final ConfigKey SHUTDOWN_GRACE = ConfigKey.longValue("jobs.shutdownGraceMs",
       "MAESTRO_JOBS_SHUTDOWN_GRACE_MS", 30_000L, 0, 3_600_000L,
       "On stop (SIGTERM): how long running jobs may finish; the rest are handed back to the queue at once.");
+  public static final ConfigKey PREFETCH = ConfigKey.bool("jobs.prefetch", "MAESTRO_JOBS_PREFETCH", true,
+      "Keep one claimed job waiting per worker, so a freed worker starts its next job without a claim round trip.");
   public static final ConfigKey CLUSTER_NAME = ConfigKey.string("cluster.name", "MAESTRO_CLUSTER_NAME", "maestro",
       "With -cluster: nodes with the same name (and a listed member) form one cluster.");
   public static final ConfigKey CLUSTER_MEMBERS = ConfigKey.string("cluster.members", "MAESTRO_CLUSTER_MEMBERS",
@@ -187,7 +189,7 @@ public final class MaestroConfig {
   public static final List<ConfigKey> ALL = java.util.stream.Stream.concat(java.util.stream.Stream.of(HTTP_HOST, HTTP_PORT, HTTP_BODY_LIMIT, HTTP_ALLOWED_ORIGINS,
       HTTP_ALLOWED_HOSTS, BRIDGE_AUTH_TIMEOUT, JWT_SECRET, LOCAL_USER,
       DB_URL, DB_POOL_SIZE, DB_CONNECT_TIMEOUT, DATA_DIR, EMBEDDED_PORT, NODE_ID, WORKER_INSTANCES, POLL_INTERVAL,
-      LEASE, JOB_DEADLINE, MAX_RETRIES, MAX_ATTEMPTS, SHUTDOWN_GRACE, CLUSTER_NAME, CLUSTER_MEMBERS, CLUSTER_HOST, CLUSTER_PORT,
+      LEASE, JOB_DEADLINE, MAX_RETRIES, MAX_ATTEMPTS, SHUTDOWN_GRACE, PREFETCH, CLUSTER_NAME, CLUSTER_MEMBERS, CLUSTER_HOST, CLUSTER_PORT,
       CLUSTER_EVENT_BUS_PORT, CLUSTER_CONFIG,
       START_BUDGET, HEALER_INTERVAL, HEALER_BACKOFF_BASE, HEALER_BACKOFF_MAX, HEALER_JITTER,
       TEXT_MODEL, TEXT_MODEL_SEED, DEEPSEEK_API_KEY, DEEPSEEK_BASE_URL, DEEPSEEK_MODEL, DEEPSEEK_TIMEOUT,

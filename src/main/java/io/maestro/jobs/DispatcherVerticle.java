@@ -18,6 +18,9 @@ import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -27,10 +30,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One per node. Claims due jobs from PostgreSQL — only as many as this node has idle workers — and hands each to one
- * idle worker as a local request. A freed worker is refilled at once; a new job wakes the dispatcher through the
- * event bus; a short poll is the backstop and also rescues jobs whose node stopped heartbeating. What a worker
- * answers goes to the {@link OutcomeRecorder}; leases (heartbeat, rescue, release on stop) are {@link Leases}'.
+ * One per node. Claims due jobs from PostgreSQL in one statement per batch — one for each idle worker plus at most
+ * one prefetched job per worker — and hands each to one idle worker as a local request. A freed worker takes a
+ * prefetched job at once, with no claim round trip between jobs, and the next claim refills what was taken. A new
+ * job wakes the dispatcher through the event bus; a short poll is the backstop and also rescues jobs whose node
+ * stopped heartbeating. What a worker answers goes to the {@link OutcomeRecorder}; leases (heartbeat of running and
+ * prefetched jobs, rescue, hand-back on stop) are {@link Leases}'.
  */
 public class DispatcherVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(DispatcherVerticle.class);
@@ -43,6 +48,8 @@ public class DispatcherVerticle extends VerticleBase {
   private final Set<String> idleWorkers = new LinkedHashSet<>();
   private final Map<String, RunningJob> busyWorkers = new HashMap<>();
   private final Map<Long, RunningJob> runningByPk = new HashMap<>();
+  /** Claimed, leased and not yet started: at most one per worker, oldest first. */
+  private final Deque<Prefetched> prefetched = new ArrayDeque<>();
   private JobRepository jobs;
   private JobEvents events;
   private OutcomeRecorder recorder;
@@ -52,6 +59,7 @@ public class DispatcherVerticle extends VerticleBase {
   private long leaseMs;
   private long deadlineMs;
   private long shutdownGraceMs;
+  private boolean prefetch;
   private boolean claiming;
   private boolean claimAgain;
   private boolean stopping;
@@ -69,6 +77,7 @@ public class DispatcherVerticle extends VerticleBase {
     leaseMs = config.longValue(MaestroConfig.LEASE);
     deadlineMs = config.longValue(MaestroConfig.JOB_DEADLINE);
     shutdownGraceMs = config.longValue(MaestroConfig.SHUTDOWN_GRACE);
+    prefetch = config.bool(MaestroConfig.PREFETCH);
     events = new JobEvents(vertx);
     recorder = new OutcomeRecorder(jobs, events, metrics, nodeId);
     leases = new Leases(jobs, events, nodeId, leaseMs, config.integer(MaestroConfig.MAX_ATTEMPTS));
@@ -76,7 +85,7 @@ public class DispatcherVerticle extends VerticleBase {
 
     var bus = vertx.eventBus();
     vertx.setPeriodic(pollMs, pollMs, id -> rescueThenFill());
-    vertx.setPeriodic(leases.heartbeatIntervalMs(), id -> leases.heartbeat(busyWorkers.values()));
+    vertx.setPeriodic(leases.heartbeatIntervalMs(), id -> leases.heartbeat(held()));
     return Future.all(
         bus.<JsonObject>localConsumer(Addresses.WORKER_READY, this::workerReady).completion(),
         bus.<JsonObject>localConsumer(Addresses.WORKER_GONE, this::workerGone).completion(),
@@ -100,11 +109,43 @@ public class DispatcherVerticle extends VerticleBase {
 
   private void workerGone(Message<JsonObject> message) {
     idleWorkers.remove(WorkerAddress.fromJson(message.body()).address());
+    // fewer workers, fewer prefetch slots: the newest claims go back for any node to take
+    List<JsonObject> excess = new ArrayList<>();
+    while (prefetched.size() > workerCount()) {
+      excess.add(prefetched.pollLast().job());
+    }
+    leases.handBackUnstarted(excess, "lost a worker before dispatch");
   }
 
-  /** Claims as many due jobs as there are idle workers; coalesces wake-ups that arrive while a claim runs. */
+  /** Workers this node can hand jobs to: idle ones and those running a job. */
+  private int workerCount() {
+    return idleWorkers.size() + busyWorkers.size();
+  }
+
+  /** Every job whose lease this node holds: running or prefetched. */
+  private Long[] held() {
+    Long[] pks = new Long[busyWorkers.size() + prefetched.size()];
+    int i = 0;
+    for (RunningJob running : busyWorkers.values()) {
+      pks[i++] = running.pk;
+    }
+    for (Prefetched job : prefetched) {
+      pks[i++] = job.pk();
+    }
+    return pks;
+  }
+
+  /**
+   * Starts prefetched jobs on idle workers, then claims, in one statement, a job for every worker still idle plus one
+   * to keep prefetched for every worker; coalesces wake-ups that arrive while a claim runs.
+   */
   private void fill() {
-    if (stopping || idleWorkers.isEmpty()) {
+    if (stopping) {
+      return;
+    }
+    startPrefetched();
+    int wanted = idleWorkers.size() + (prefetch ? workerCount() - prefetched.size() : 0);
+    if (wanted <= 0) {
       return;
     }
     if (claiming) {
@@ -113,8 +154,7 @@ public class DispatcherVerticle extends VerticleBase {
     }
     claiming = true;
     claimAgain = false;
-    int slots = idleWorkers.size();
-    jobs.claim(nodeId, leaseMs, slots)
+    jobs.claim(nodeId, leaseMs, wanted)
         .onComplete(result -> {
           claiming = false;
           if (result.failed()) {
@@ -122,22 +162,38 @@ public class DispatcherVerticle extends VerticleBase {
             return;
           }
           if (stopping) {
-            leases.releaseClaimedWhileStopping(result.result());
+            leases.handBackUnstarted(result.result(), "stopped before dispatch");
             return;
           }
-          result.result().forEach(this::dispatch);
-          if (claimAgain || result.result().size() == slots) {
+          long now = System.nanoTime();
+          result.result().forEach(job -> prefetched.add(new Prefetched(job, now)));
+          startPrefetched();
+          if (claimAgain || result.result().size() == wanted) {
             fill();
           }
         });
   }
 
-  private void dispatch(JsonObject job) {
+  private void startPrefetched() {
+    List<JsonObject> atRisk = new ArrayList<>();
+    while (!idleWorkers.isEmpty() && !prefetched.isEmpty()) {
+      Prefetched next = prefetched.poll();
+      if (leases.leaseAtRisk(next.claimedNanos(), System.nanoTime())) {
+        atRisk.add(next.job());
+      } else {
+        dispatch(next);
+      }
+    }
+    leases.handBackUnstarted(atRisk, "could not renew the lease before dispatch");
+  }
+
+  private void dispatch(Prefetched next) {
+    JsonObject job = next.job();
     String worker = idleWorkers.iterator().next();
     idleWorkers.remove(worker);
     ClaimedJob claimed = ClaimedJob.of(job, deadlineMs);
     RunningJob running = new RunningJob(claimed);
-    recordDispatchLatency(running, job);
+    recordDispatchLatency(running, job, System.nanoTime() - next.claimedNanos());
     busyWorkers.put(worker, running);
     runningByPk.put(running.pk, running);
     events.update(job);
@@ -159,15 +215,18 @@ public class DispatcherVerticle extends VerticleBase {
         });
   }
 
-  /** Claim time minus the moment the job became due: the later of run_at and when it was last queued. */
-  private void recordDispatchLatency(RunningJob running, JsonObject job) {
+  /**
+   * Claim time minus the moment the job became due (the later of run_at and when it was last queued), plus the time
+   * it then waited prefetched.
+   */
+  private void recordDispatchLatency(RunningJob running, JsonObject job, long prefetchedNanos) {
     try {
       Instant claimed = Instant.parse(job.getString("claimed_at"));
       Instant runAt = Instant.parse(job.getString("run_at"));
       Instant queuedAt = Instant.parse(job.getString("queued_at"));
       Instant due = runAt.isAfter(queuedAt) ? runAt : queuedAt;
-      Metrics.dispatchLatency(metrics, running.variant).record(Duration.between(due, claimed).isNegative()
-          ? Duration.ZERO : Duration.between(due, claimed));
+      Duration queued = Duration.between(due, claimed).isNegative() ? Duration.ZERO : Duration.between(due, claimed);
+      Metrics.dispatchLatency(metrics, running.variant).record(queued.plusNanos(prefetchedNanos));
     } catch (RuntimeException e) {
       try (JobMdc mdc = JobMdc.of(running.jobId, running.attempt)) {
         LOG.debug("No dispatch latency for {}: {}", running.jobId, e.getMessage());
@@ -233,13 +292,17 @@ public class DispatcherVerticle extends VerticleBase {
   }
 
   /**
-   * Graceful stop: claim nothing more, let running jobs finish within the grace period, wait for their outcomes to
-   * be written, then hand the leases of whatever still runs back to the queue so that another node (or the next
-   * start) takes those jobs at once instead of waiting for the leases to expire.
+   * Graceful stop: claim nothing more and hand prefetched jobs back at once (they never started), let running jobs
+   * finish within the grace period, wait for their outcomes to be written, then hand the leases of whatever still
+   * runs back to the queue so that another node (or the next start) takes those jobs at once instead of waiting for
+   * the leases to expire.
    */
   @Override
   public Future<?> stop() {
     stopping = true;
+    List<JsonObject> unstarted = prefetched.stream().map(Prefetched::job).toList();
+    prefetched.clear();
+    leases.handBackUnstarted(unstarted, "stopped before dispatch");
     long deadline = System.nanoTime() + shutdownGraceMs * 1_000_000L;
     Promise<Void> drained = Promise.promise();
     awaitDrained(deadline, drained);
@@ -256,5 +319,12 @@ public class DispatcherVerticle extends VerticleBase {
       return;
     }
     vertx.setTimer(25, id -> awaitDrained(deadline, drained));
+  }
+
+  /** A claimed job waiting for a worker; {@code claimedNanos} is when its claim returned (local clock). */
+  private record Prefetched(JsonObject job, long claimedNanos) {
+    long pk() {
+      return job.getLong(JobJson.INTERNAL_PK);
+    }
   }
 }

@@ -136,6 +136,27 @@ public final class JobRepository {
       )
       SELECT * FROM released""";
 
+  /**
+   * Claimed jobs that never reached a worker (prefetched, or claimed as the node stopped) go back as if never
+   * claimed: the attempt is given back and its row removed, so a stop or a lost worker costs no attempt, and run_at
+   * is kept, so they stay at the head of the queue. started_at is cleared only when this claim had set it (the claim
+   * sets started_at and claimed_at from the same now()).
+   */
+  private static final String UNCLAIM = """
+      WITH input AS (
+        SELECT * FROM unnest($2::bigint[], $3::int[]) AS u(id, attempt)
+      ), back AS (
+        UPDATE jobs j SET status = 'pending', attempt = j.attempt - 1, lease_owner = NULL, lease_expires_at = NULL,
+                          started_at = CASE WHEN j.started_at = j.claimed_at THEN NULL ELSE j.started_at END,
+                          current_step = 'requeued: ' || $4, updated_at = now()
+          FROM input
+         WHERE j.id = input.id AND j.attempt = input.attempt AND j.lease_owner = $1 AND j.status = 'generating'
+        RETURNING j.*
+      ), dropped AS (
+        DELETE FROM job_attempts a USING back b WHERE a.job_pk = b.id AND a.attempt = b.attempt + 1
+      )
+      SELECT * FROM back""";
+
   // A pool, or a connection inside a transaction (the healer rescues under its cycle lock).
   private final SqlClient pool;
 
@@ -307,6 +328,11 @@ public final class JobRepository {
 
   public Future<List<JsonObject>> release(String node, Long[] jobPks, String reason) {
     return pool.preparedQuery(RELEASE).execute(Tuple.of(node, jobPks, reason)).map(JobRepository::all);
+  }
+
+  /** Hands back claimed attempts that no worker started (see UNCLAIM); returns the jobs now pending again. */
+  public Future<List<JsonObject>> unclaim(String node, Long[] jobPks, Integer[] attempts, String reason) {
+    return pool.preparedQuery(UNCLAIM).execute(Tuple.of(node, jobPks, attempts, reason)).map(JobRepository::all);
   }
 
   /**

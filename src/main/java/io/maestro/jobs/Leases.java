@@ -22,6 +22,8 @@ final class Leases {
   private final long leaseMs;
   private final int maxAttempts;
   private Future<Void> releasingClaims = Future.succeededFuture();
+  /** Local send time of the last heartbeat that succeeded: every lease held then was extended from then on. */
+  private long renewedNanos = Long.MIN_VALUE;
 
   Leases(JobRepository jobs, JobEvents events, String nodeId, long leaseMs, int maxAttempts) {
     this.jobs = jobs;
@@ -36,12 +38,25 @@ final class Leases {
     return Math.max(50, leaseMs / 3);
   }
 
-  void heartbeat(Collection<RunningJob> running) {
-    if (running.isEmpty()) {
+  /** Extends the leases of every job this node holds: running ones and claimed ones waiting for a worker alike. */
+  void heartbeat(Long[] held) {
+    if (held.length == 0) {
       return;
     }
-    Long[] pks = running.stream().map(RunningJob::pk).toArray(Long[]::new);
-    jobs.heartbeat(nodeId, leaseMs, pks).onFailure(e -> LOG.warn("Lease heartbeat failed: {}", e.getMessage()));
+    long sent = System.nanoTime();
+    jobs.heartbeat(nodeId, leaseMs, held)
+        .onSuccess(ignored -> renewedNanos = Math.max(renewedNanos, sent))
+        .onFailure(e -> LOG.warn("Lease heartbeat failed: {}", e.getMessage()));
+  }
+
+  /**
+   * Whether a job claimed at {@code claimedNanos} (local clock) and held since may have lost its lease: less than a
+   * third of it is left counting from the later of the claim and the last heartbeat that succeeded. Such a job may
+   * have been rescued by another node, so it is handed back rather than run.
+   */
+  boolean leaseAtRisk(long claimedNanos, long nowNanos) {
+    long from = Math.max(claimedNanos, renewedNanos);
+    return nowNanos - from > leaseMs * 2 / 3 * 1_000_000L;
   }
 
   /** Rescues expired leases; completes (never fails) when done, so the caller can claim after it. */
@@ -69,17 +84,29 @@ final class Leases {
     }
   }
 
-  /** The claim raced the stop: these jobs never reach a worker, so they go straight back to the queue. */
-  void releaseClaimedWhileStopping(List<JsonObject> claimed) {
+  /**
+   * Claimed jobs no worker started (prefetched ones when the node stops or loses workers, a claim that raced the
+   * stop) go back to the queue as if never claimed: no attempt is spent on them, and any node may take them at once.
+   */
+  void handBackUnstarted(List<JsonObject> claimed, String reason) {
     if (claimed.isEmpty()) {
       return;
     }
     Long[] pks = claimed.stream().map(job -> job.getLong(JobJson.INTERNAL_PK)).toArray(Long[]::new);
-    releasingClaims = jobs.release(nodeId, pks, "node " + nodeId + " stopped before dispatch")
-        .onSuccess(released -> released.forEach(events::update))
-        .onFailure(e -> LOG.warn("Could not hand back {} job(s) claimed while stopping; their leases will expire: {}",
-            pks.length, e.getMessage()))
-        .mapEmpty();
+    Integer[] attempts = claimed.stream().map(job -> job.getInteger("attempt")).toArray(Integer[]::new);
+    Future<Void> handedBack = jobs.unclaim(nodeId, pks, attempts, "node " + nodeId + " " + reason)
+        .onSuccess(back -> {
+          LOG.info("Dispatcher on {} handed {} claimed job(s) that had not started back to the queue ({})", nodeId,
+              back.size(), reason);
+          back.forEach(events::update);
+          if (!back.isEmpty()) {
+            events.queued();
+          }
+        })
+        .onFailure(e -> LOG.warn("Could not hand back {} claimed job(s) that had not started; their leases will "
+            + "expire: {}", pks.length, e.getMessage()))
+        .<Void>mapEmpty().otherwiseEmpty();
+    releasingClaims = Future.all(releasingClaims, handedBack).mapEmpty();
   }
 
   boolean releasing() {

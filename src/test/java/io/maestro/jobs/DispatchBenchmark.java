@@ -24,7 +24,9 @@ import org.junit.jupiter.api.Test;
  * Measures, does not assert: dispatch latency (commit of a new job → its worker starts) and no-op job throughput with
  * persistence, on a durable PostgreSQL ({@link BenchPostgres}: embedded with fsync=on, or
  * {@code -Dbench.db.url=postgresql://…}). Run: {@code ./mvnw -B test -Pbenchmark -Dtest=DispatchBenchmark}; pick runs
- * with {@code -Dbench.workers=2,16} and {@code -Dbench.jobs=10000}. Results go to docs/PERFORMANCE.md.
+ * with {@code -Dbench.workers=2,16}, {@code -Dbench.jobs=10000} and {@code -Dbench.prefetch=off,on} (jobs.prefetch;
+ * off claims only for idle workers, as before batched dispatch — both in one sitting make an A/B on a noisy
+ * machine). Results go to docs/PERFORMANCE.md.
  */
 @Tag("benchmark")
 @DisplayName("Benchmark: dispatch latency and no-op throughput")
@@ -42,8 +44,15 @@ class DispatchBenchmark {
   @Test
   @DisplayName("dispatch latency p50/p99 over 2,000 sequential jobs with idle workers")
   void latency() throws Exception {
+    for (boolean prefetch : prefetchModes()) {
+      latency(prefetch);
+    }
+  }
+
+  private void latency(boolean prefetch) throws Exception {
     STARTED.clear();
-    try (TestApp app = TestApp.start(BenchPostgres.newDatabase(), new JsonObject().put("jobs.workerInstances", 0))) {
+    try (TestApp app = TestApp.start(BenchPostgres.newDatabase(), new JsonObject().put("jobs.workerInstances", 0)
+        .put("jobs.prefetch", prefetch))) {
       app.deployWorkers(DispatchBenchmark::noop, 2);
       JobRepository jobs = new JobRepository(Database.pool(app.vertx, app.dbUrl, MaestroConfig.from(new JsonObject())));
       JobSpec spec = new JobSpec("latency probe", new JsonArray(), "post", null, null,
@@ -61,8 +70,9 @@ class DispatchBenchmark {
         }
       }
       Collections.sort(millis);
-      System.out.printf("BENCH dispatch latency over %d jobs, 2 worker instances, %s: p50 %.2f ms, p90 %.2f ms,"
-          + " p99 %.2f ms, max %.2f ms (load %s)%n", millis.size(), BenchPostgres.describe(), pct(millis, 50),
+      System.out.printf("BENCH dispatch latency over %d jobs, 2 worker instances, prefetch %s, %s: p50 %.2f ms,"
+          + " p90 %.2f ms, p99 %.2f ms, max %.2f ms (load %s)%n", millis.size(), prefetch ? "on" : "off",
+          BenchPostgres.describe(), pct(millis, 50),
           pct(millis, 90), pct(millis, 99), millis.get(millis.size() - 1), load());
     }
   }
@@ -74,15 +84,25 @@ class DispatchBenchmark {
     for (String workerCount : System.getProperty("bench.workers", "2,16").split(",")) {
       int workers = Integer.parseInt(workerCount.trim());
       for (boolean booking : new boolean[] {false, true}) {
-        run(workers, count, booking);
+        for (boolean prefetch : prefetchModes()) {
+          run(workers, count, booking, prefetch);
+        }
       }
     }
   }
 
-  private void run(int workers, int count, boolean booking) throws Exception {
+  private static List<Boolean> prefetchModes() {
+    List<Boolean> modes = new ArrayList<>();
+    for (String mode : System.getProperty("bench.prefetch", "on").split(",")) {
+      modes.add(mode.trim().equals("on"));
+    }
+    return modes;
+  }
+
+  private void run(int workers, int count, boolean booking, boolean prefetch) throws Exception {
     STARTED.clear();
     try (TestApp app = TestApp.start(BenchPostgres.newDatabase(), new JsonObject().put("jobs.workerInstances", 0)
-        .put("db.poolSize", 16).put("schedule.autoBook", booking))) {
+        .put("db.poolSize", 16).put("schedule.autoBook", booking).put("jobs.prefetch", prefetch))) {
       app.execute("INSERT INTO jobs (user_id, title, variant, brands) SELECT 'local', 'noop ' || g, 'post',"
           + " '[\"healthycollege\"]' FROM generate_series(1, " + count + ") g");
       app.execute("VACUUM ANALYZE jobs");
@@ -100,8 +120,9 @@ class DispatchBenchmark {
         booked = String.format(", all %d booked after %.2f s = %.0f jobs/s", count, bookedSeconds,
             count / bookedSeconds);
       }
-      System.out.printf("BENCH throughput: %d worker instance(s), slot booking %s, %s: %d no-op jobs completed in"
-          + " %.2f s = %.0f jobs/s%s (load %s before, %s after)%n", workers, booking ? "on" : "off",
+      System.out.printf("BENCH throughput: %d worker instance(s), slot booking %s, prefetch %s, %s: %d no-op jobs"
+          + " completed in %.2f s = %.0f jobs/s%s (load %s before, %s after)%n", workers, booking ? "on" : "off",
+          prefetch ? "on" : "off",
           BenchPostgres.describe(), count, seconds, count / seconds, booked, loadBefore, load());
     }
   }

@@ -29,9 +29,10 @@ class RestartTest {
         assertThat(created.statusCode()).isEqualTo(200);
       }
       first.deployWorkers(ScriptedRenderer::all, 2);
-      Eventually.await("two jobs running", Duration.ofSeconds(30),
-          () -> first.count("SELECT count(*) FROM jobs WHERE status = 'generating'"), n -> n == 2);
-    } // stop while two jobs are mid-run and four are queued
+      Eventually.await("two jobs running", Duration.ofSeconds(30), ScriptedRenderer.RUNNING::get, n -> n == 2);
+      Eventually.await("two more claimed and prefetched", Duration.ofSeconds(30),
+          () -> first.count("SELECT count(*) FROM jobs WHERE status = 'generating'"), n -> n == 4);
+    } // stop while two jobs are mid-run, two wait prefetched and two are queued
 
     assertThat(TestPostgres.count(db, "SELECT count(*) FROM jobs WHERE status = 'generating'"))
         .as("nothing is left generating by a stopped node").isZero();
@@ -42,6 +43,11 @@ class RestartTest {
           () -> second.count("SELECT count(*) FROM jobs WHERE status = 'completed'"), n -> n == 6);
       assertThat(second.count("SELECT count(*) FROM job_attempts WHERE outcome = 'completed'")).isEqualTo(6);
       assertThat(second.count("SELECT count(*) FROM job_attempts WHERE outcome = 'running'")).isZero();
+      long released = second.count("SELECT count(*) FROM job_attempts WHERE outcome = 'released'");
+      assertThat(released).as("only jobs that were running can have spent an attempt on the first start")
+          .isLessThanOrEqualTo(2);
+      assertThat(second.count("SELECT count(*) FROM job_attempts")).as("no attempt row for a prefetched job")
+          .isEqualTo(6 + released);
     }
   }
 
