@@ -204,7 +204,7 @@ public class DispatcherVerticle extends VerticleBase {
     vertx.eventBus().<JsonObject>request(worker, claimed.toJson(), options)
         .onComplete(reply -> {
           busyWorkers.remove(worker);
-          runningByPk.remove(running.pk);
+          runningByPk.remove(running.pk, running); // a rescued job's next attempt may run meanwhile
           if (reply.succeeded()) {
             idleWorkers.add(worker);
             recorder.record(running, JobOutcome.fromJson(reply.result().body()), null, null);
