@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.maestro.fakes.FakeDeApi;
 import io.maestro.testing.Eventually;
+import io.maestro.testing.ProcessLogs;
 import io.maestro.testing.TestPostgres;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -40,6 +41,7 @@ class EmbeddedGracefulStopTest {
 
   @TempDir
   Path workDir;
+  private final Path logs = ProcessLogs.dir(getClass());
 
   private final HttpClient client = HttpClient.newHttpClient();
 
@@ -53,7 +55,7 @@ class EmbeddedGracefulStopTest {
     ProcessBuilder builder = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
         .toString(), "-Xmx384m", "-cp", System.getProperty("java.class.path"), Main.class.getName()))
         .directory(workDir.toFile())
-        .redirectOutput(workDir.resolve(name + ".out").toFile()).redirectError(workDir.resolve(name + ".err").toFile());
+        .redirectOutput(logs.resolve(name + ".out").toFile()).redirectError(logs.resolve(name + ".err").toFile());
     builder.environment().keySet().removeIf(k -> k.startsWith("MAESTRO_") || k.startsWith("DEAPI_"));
     Map<String, String> env = new HashMap<>(Map.of("MAESTRO_HTTP_PORT", String.valueOf(port),
         "MAESTRO_EMBEDDED_DB_PORT", String.valueOf(dbPort), "MAESTRO_DATA_DIR", workDir.resolve("data").toString(),
@@ -68,7 +70,7 @@ class EmbeddedGracefulStopTest {
   }
 
   private String log(String name) throws IOException {
-    return Files.readString(workDir.resolve(name + ".out")) + Files.readString(workDir.resolve(name + ".err"));
+    return Files.readString(logs.resolve(name + ".out")) + Files.readString(logs.resolve(name + ".err"));
   }
 
   private int status(int port, String path) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.maestro.cluster.ScriptedNode;
 import io.maestro.testing.Eventually;
+import io.maestro.testing.ProcessLogs;
 import io.maestro.testing.TestPostgres;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -19,12 +20,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 @DisplayName("Graceful shutdown: SIGTERM to a real process mid-run")
 class GracefulShutdownTest {
-  @TempDir
-  Path logs;
+  /** Kept after the test: .ci/run scans every process log for tokens (ProcessLogs). */
+  private final Path logs = ProcessLogs.dir(getClass());
 
   private final HttpClient client = HttpClient.newHttpClient();
 

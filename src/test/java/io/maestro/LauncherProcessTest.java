@@ -2,6 +2,7 @@ package io.maestro;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.maestro.testing.ProcessLogs;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -22,20 +23,21 @@ import org.junit.jupiter.api.io.TempDir;
 class LauncherProcessTest {
   @TempDir
   Path workDir;
+  private final Path logs = ProcessLogs.dir(getClass());
 
   private Process launch(Map<String, String> env) throws IOException {
     List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), Main.class.getName());
     ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
-        .redirectOutput(workDir.resolve("stdout.log").toFile())
-        .redirectError(workDir.resolve("stderr.log").toFile());
+        .redirectOutput(logs.resolve("stdout.log").toFile())
+        .redirectError(logs.resolve("stderr.log").toFile());
     builder.environment().keySet().removeIf(k -> k.startsWith("MAESTRO_"));
     builder.environment().putAll(env);
     return builder.start();
   }
 
   private String output() throws IOException {
-    return Files.readString(workDir.resolve("stdout.log")) + Files.readString(workDir.resolve("stderr.log"));
+    return Files.readString(logs.resolve("stdout.log")) + Files.readString(logs.resolve("stderr.log"));
   }
 
   private static int freePort() throws IOException {
@@ -82,7 +84,7 @@ class LauncherProcessTest {
     Process process = launch(Map.of("MAESTRO_HTTP_PORT", "abc"));
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(process.exitValue()).isNotZero();
-    assertThat(Files.readString(workDir.resolve("stderr.log")))
+    assertThat(Files.readString(logs.resolve("stderr.log")))
         .contains("Maestro did not start: invalid configuration: http.port (MAESTRO_HTTP_PORT)");
   }
 }

@@ -3,6 +3,7 @@ package io.maestro.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.maestro.testing.Eventually;
+import io.maestro.testing.ProcessLogs;
 import io.maestro.testing.TestPostgres;
 import java.io.IOException;
 import java.net.URI;
@@ -18,12 +19,11 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 @DisplayName("Cluster of real processes: kill -9 a node mid-run")
 class ClusterProcessTest {
-  @TempDir
-  Path logs;
+  /** Kept after the test: .ci/run scans every process log for tokens (ProcessLogs). */
+  private final Path logs = ProcessLogs.dir(getClass());
 
   private final HttpClient client = HttpClient.newHttpClient();
 

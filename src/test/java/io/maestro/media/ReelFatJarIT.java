@@ -2,6 +2,7 @@ package io.maestro.media;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.maestro.testing.ProcessLogs;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.File;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ReelFatJarIT {
   @TempDir
   Path workDir;
+  private final Path logs = ProcessLogs.dir(getClass());
 
   @Test
   @DisplayName("java -jar maestro.jar (PATH without ffmpeg, media.ffmpegPath unset) + trigger-burst with 2 reels: "
@@ -44,7 +46,7 @@ class ReelFatJarIT {
     }
     ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-jar", jar.toString()).directory(workDir.toFile())
-        .redirectOutput(workDir.resolve("stdout.log").toFile()).redirectError(workDir.resolve("stderr.log").toFile());
+        .redirectOutput(logs.resolve("stdout.log").toFile()).redirectError(logs.resolve("stderr.log").toFile());
     builder.environment().keySet().removeIf(k -> k.startsWith("MAESTRO_") || k.startsWith("DEAPI") || k.startsWith(
         "DEEPSEEK") || k.startsWith("SUPABASE"));
     builder.environment().put("PATH", pathWithoutFfmpeg());
@@ -128,6 +130,6 @@ class ReelFatJarIT {
   }
 
   private String output() throws Exception {
-    return Files.readString(workDir.resolve("stdout.log")) + Files.readString(workDir.resolve("stderr.log"));
+    return Files.readString(logs.resolve("stdout.log")) + Files.readString(logs.resolve("stderr.log"));
   }
 }
