@@ -40,13 +40,17 @@ public final class Chromium {
     return path;
   }
 
-  /** A fresh browser with its own throw-away profile; close it with {@link ChromeDriver#quit()}. */
-  public static ChromeDriver start() throws Exception {
+  /**
+   * A fresh browser with its own throw-away profile and any extra command-line switches; close it with
+   * {@link ChromeDriver#quit()}.
+   */
+  public static ChromeDriver start(String... extraArguments) throws Exception {
     Path profile = Files.createTempDirectory("maestro-chromium-profile");
     profile.toFile().deleteOnExit();
     ChromeOptions options = new ChromeOptions();
     options.setBinary(browser().toFile());
     options.addArguments(FLAGS);
+    options.addArguments(extraArguments);
     options.addArguments("--user-data-dir=" + profile);
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(new File(driver().toString()))
