@@ -381,9 +381,16 @@
     if (!update.status || update.status === 'pending') debounce('proposals', 500, loadProposals);
   }
 
+  // the bridge closes a socket with this code when its token's exp passes: reconnecting with the same token would
+  // only be refused, so the page says so and stops (EventBusBridge.EXPIRED_CODE)
+  const SESSION_EXPIRED = 4401;
+
   function connect(me) {
     const url = '/eventbus' + (token ? '?token=' + encodeURIComponent(token) : '');
-    const eb = new EventBus(url);
+    // ?transports=xhr-streaming,xhr-polling: for a network whose proxy breaks WebSocket, the SockJS transports to
+    // use, in order (default: all of them, WebSocket first)
+    const transports = (params.get('transports') || '').split(',').map((t) => t.trim()).filter(Boolean);
+    const eb = new EventBus(url, transports.length ? { transports } : {});
     eb.enableReconnect(true);
     if (token) eb.defaultHeaders = { token };
     eb.onopen = () => {
@@ -403,9 +410,16 @@
       loadHealing();
       loadStats();
     };
-    eb.onclose = () => {
+    eb.onclose = (e) => {
       observatory.connected = false;
-      $('banner').textContent = 'reconnecting…';
+      if (e && e.code === SESSION_EXPIRED) {
+        eb.enableReconnect(false);
+        clearTimeout(eb.reconnectTimerID);
+        observatory.expired = true;
+        $('banner').textContent = e.reason || 'session expired, sign in again';
+      } else {
+        $('banner').textContent = 'reconnecting…';
+      }
       $('banner').hidden = false;
     };
     eb.onerror = (e) => console.warn('event bus', e);

@@ -170,6 +170,32 @@ class JobLifecycleTest {
   }
 
   @Test
+  @DisplayName("a failed job retried by hand that then completes carries no error; its failed attempt keeps the history")
+  void manualRetryThatCompletesClearsTheError() throws Exception {
+    app.deployWorkers(ScriptedRenderer::all, 1);
+    String jobId = create("fail-all while the image service is down", "healthycollege");
+    JsonObject failed = awaitStatus(jobId, "failed");
+    assertThat(failed.getString("error_category")).isEqualTo("api_error");
+    // the image service is back: the scripted stage succeeds for any title not starting with "fail-all"
+    try (var c = io.maestro.testing.TestPostgres.connect(app.dbUrl); var s = c.createStatement()) {
+      assertThat(s.executeUpdate("UPDATE jobs SET title = 'service back' WHERE job_id = '" + jobId + "'")).isEqualTo(1);
+    }
+    var retried = Http.post(app.http, "/api/maestro/retry-job/" + jobId, null);
+    assertThat(retried.statusCode()).as(retried.bodyAsString()).isEqualTo(200);
+    JsonObject job = awaitStatus(jobId, "completed");
+    assertThat(job.getValue("error_code")).isNull();
+    assertThat(job.getValue("error_category")).isNull();
+    assertThat(job.getValue("error_message")).isNull();
+    assertThat(app.count("SELECT count(*) FROM jobs WHERE job_id = '" + jobId + "' AND (error_code IS NOT NULL"
+        + " OR error_category IS NOT NULL OR error_message IS NOT NULL OR error_stack IS NOT NULL"
+        + " OR error_reset_at IS NOT NULL)")).isZero();
+    JsonArray attempts = attempts(jobId);
+    assertThat(attempts.getJsonObject(0).getString("outcome")).isEqualTo("failed");
+    assertThat(attempts.getJsonObject(0).getString("category")).isEqualTo("api_error");
+    assertThat(attempts.getJsonObject(attempts.size() - 1).getString("outcome")).isEqualTo("completed");
+  }
+
+  @Test
   @DisplayName("a job whose node died mid-run (lease no longer heartbeated) is rescued and completes, with no error left on the job")
   void expiredLeaseIsRescued() throws Exception {
     String jobId = create("orphaned by a dead node", "healthycollege");
