@@ -381,8 +381,9 @@
     if (!update.status || update.status === 'pending') debounce('proposals', 500, loadProposals);
   }
 
-  // the bridge closes a socket with this code when its token's exp passes: reconnecting with the same token would
-  // only be refused, so the page says so and stops (EventBusBridge.EXPIRED_CODE)
+  // when a token's exp passes the bridge sends an err frame with this code and closes the socket (close code 4401
+  // too, where the transport carries one): reconnecting with the same token would only be refused, so the page says
+  // so and stops (EventBusBridge.EXPIRED_CODE)
   const SESSION_EXPIRED = 4401;
 
   function connect(me) {
@@ -410,19 +411,26 @@
       loadHealing();
       loadStats();
     };
-    eb.onclose = (e) => {
-      observatory.connected = false;
-      if (e && e.code === SESSION_EXPIRED) {
-        eb.enableReconnect(false);
-        clearTimeout(eb.reconnectTimerID);
-        observatory.expired = true;
-        $('banner').textContent = e.reason || 'session expired, sign in again';
-      } else {
-        $('banner').textContent = 'reconnecting…';
-      }
+    const expire = (reason) => {
+      observatory.expired = true;
+      eb.enableReconnect(false);
+      clearTimeout(eb.reconnectTimerID);
+      $('banner').textContent = reason || 'session expired, sign in again';
       $('banner').hidden = false;
     };
-    eb.onerror = (e) => console.warn('event bus', e);
+    eb.onclose = (e) => {
+      observatory.connected = false;
+      if (observatory.expired || (e && e.code === SESSION_EXPIRED)) {
+        expire(observatory.expired ? $('banner').textContent : e.reason);
+        return;
+      }
+      $('banner').textContent = 'reconnecting…';
+      $('banner').hidden = false;
+    };
+    eb.onerror = (e) => {
+      if (e && e.failureCode === SESSION_EXPIRED) expire(e.message);
+      else console.warn('event bus', e);
+    };
     observatory.eventBus = eb;
   }
 

@@ -37,6 +37,7 @@ public final class EventBusBridge {
   /** The close reason the UI shows when a socket's token runs out. */
   public static final String EXPIRED_REASON = "session expired, sign in again";
   static final int EXPIRED_CODE = 4401;
+  private static final long EXPIRED_CLOSE_DELAY_MS = 500;
   static final String UNAUTHENTICATED_REASON = "not authenticated";
   static final int UNAUTHENTICATED_CODE = 4403;
   /** A SockJS xhr_send frame carries a few register frames; nothing legitimate comes near this. */
@@ -195,9 +196,15 @@ public final class EventBusBridge {
     if (session == null || session.timer() != timer) {
       return; // renewed or closed meanwhile
     }
-    sessions.remove(socket);
+    sessions.remove(socket); // from here on RECEIVE lets nothing through
     LOG.debug("Bridge: the token of user {} expired; closing its socket", sanitize(session.user()));
-    socket.close(EXPIRED_CODE, EXPIRED_REASON);
+    // A SockJS session drops close(code, reason) — Vert.x sends its own c[3000,"Go away!"] on every SockJS
+    // transport; only the raw WebSocket endpoint passes them on — so the reason also goes as a bridge err frame,
+    // which vertx-eventbus.js hands to onerror. The close follows a moment later, so that a polling client has
+    // fetched the frame before the session is gone.
+    socket.write(new JsonObject().put("type", "err").put("failureCode", EXPIRED_CODE)
+        .put("failureType", "SESSION_EXPIRED").put("message", EXPIRED_REASON).toBuffer());
+    vertx.setTimer(EXPIRED_CLOSE_DELAY_MS, id -> socket.close(EXPIRED_CODE, EXPIRED_REASON));
   }
 
   private void closeIfUnauthenticated(SockJSSocket socket) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.maestro.bus.Addresses;
 import io.maestro.testing.BridgeSocket;
 import io.maestro.testing.Eventually;
+import io.maestro.testing.SockJsXhrClient;
 import io.maestro.testing.TestApp;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
@@ -157,12 +158,12 @@ class EventBusBridgeTest {
   @DisplayName("at its token's exp a socket stops receiving (nothing published after exp arrives) and is closed with "
       + "\"session expired, sign in again\"")
   void expiredTokenStopsTheSocket() throws Exception {
-    long exp = System.currentTimeMillis() / 1000 + 3;
+    long exp = System.currentTimeMillis() / 1000 + 10; // long enough to connect and register on a loaded machine
     long expMs = exp * 1000;
     try (BridgeSocket alice = BridgeSocket.open(app.vertx, app.port, "token=" + tokenUntil("alice", exp));
         AutoCloseable ticks = ticker(Addresses.jobUpdates("alice"))) {
       alice.register(Addresses.jobUpdates("alice"), null);
-      Eventually.await("messages before exp", Duration.ofSeconds(10), () -> alice.received(Addresses.jobUpdates("alice"))
+      Eventually.await("messages before exp", Duration.ofSeconds(20), () -> alice.received(Addresses.jobUpdates("alice"))
           .size(), n -> n > 0);
       Eventually.await("the socket to be closed", Duration.ofSeconds(20), () -> alice.closedAtMs, t -> t > 0);
       assertThat(alice.closeReason).isEqualTo(EventBusBridge.EXPIRED_REASON);
@@ -175,10 +176,33 @@ class EventBusBridgeTest {
   }
 
   @Test
+  @DisplayName("over SockJS (here xhr-streaming), whose close frame cannot carry a reason, the expiry arrives as an err "
+      + "frame 4401 \"session expired, sign in again\", nothing published after exp arrives, and the session closes")
+  void expiryReachesSockJsClients() throws Exception {
+    long exp = System.currentTimeMillis() / 1000 + 10; // long enough to connect and register on a loaded machine
+    long expMs = exp * 1000;
+    try (SockJsXhrClient alice = SockJsXhrClient.open(app.vertx, app.port, "token=" + tokenUntil("alice", exp),
+        SockJsXhrClient.Transport.XHR_STREAMING);
+        AutoCloseable ticks = ticker(Addresses.jobUpdates("alice"))) {
+      alice.register(Addresses.jobUpdates("alice"), null);
+      Eventually.await("messages before exp", Duration.ofSeconds(20), () -> alice.received(Addresses.jobUpdates("alice"))
+          .size(), n -> n > 0);
+      JsonObject expired = Eventually.await("the expiry frame", Duration.ofSeconds(20), () -> alice.errors().stream()
+          .filter(f -> f.getInteger("failureCode", 0) == EventBusBridge.EXPIRED_CODE).findFirst().orElse(null),
+          f -> f != null);
+      assertThat(expired.getString("message")).isEqualTo(EventBusBridge.EXPIRED_REASON);
+      Eventually.await("the session closed", Duration.ofSeconds(20), () -> alice.closeFrame, f -> f != null);
+      assertThat(alice.received(Addresses.jobUpdates("alice")))
+          .as("no message published at or after exp reaches the socket")
+          .allMatch(f -> f.getJsonObject("body").getLong("sent_at") < expMs);
+    }
+  }
+
+  @Test
   @DisplayName("a client renews with a fresh token of the same user (send to maestro.bridge.renew) and keeps receiving; "
       + "another user's token does not renew")
   void renewalKeepsTheSocket() throws Exception {
-    long exp = System.currentTimeMillis() / 1000 + 3;
+    long exp = System.currentTimeMillis() / 1000 + 10; // long enough to connect and register on a loaded machine
     try (BridgeSocket alice = BridgeSocket.open(app.vertx, app.port, "token=" + tokenUntil("alice", exp))) {
       alice.register(Addresses.jobUpdates("alice"), null);
       publishUntilHeard(alice, Addresses.jobUpdates("alice"));
