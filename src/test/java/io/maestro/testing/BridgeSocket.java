@@ -15,13 +15,20 @@ import java.util.concurrent.TimeUnit;
  * ({@code /eventbus/websocket}) speaking the frames of vertx-eventbus.js ({@code register}, {@code send}, {@code ping}).
  */
 public final class BridgeSocket implements AutoCloseable {
+  private static final long PING_MS = 5_000;
+  private static final String PING = new JsonObject().put("type", "ping").encode();
+  private final Vertx vertx;
   private final WebSocketClient client;
   private final WebSocket socket;
+  private final long pinger;
   public final List<JsonObject> frames = new CopyOnWriteArrayList<>();
 
-  private BridgeSocket(WebSocketClient client, WebSocket socket) {
+  private BridgeSocket(Vertx vertx, WebSocketClient client, WebSocket socket) {
+    this.vertx = vertx;
     this.client = client;
     this.socket = socket;
+    // as vertx-eventbus.js does: the bridge closes a socket that has not pinged within its pingTimeout (10 s)
+    this.pinger = vertx.setPeriodic(PING_MS, id -> socket.writeTextMessage(PING));
     // the raw endpoint sends the bridge's frames as binary WebSocket messages, so read data frames of either kind
     socket.handler(data -> frames.add(new JsonObject(data)));
     socket.closeHandler(v -> {
@@ -40,7 +47,7 @@ public final class BridgeSocket implements AutoCloseable {
     WebSocketClient client = vertx.createWebSocketClient();
     WebSocket socket = client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
         .setURI("/eventbus/websocket" + (query == null ? "" : "?" + query))).await(30, TimeUnit.SECONDS);
-    return new BridgeSocket(client, socket);
+    return new BridgeSocket(vertx, client, socket);
   }
 
   public void register(String address, String token) throws Exception {
@@ -69,6 +76,7 @@ public final class BridgeSocket implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
+    vertx.cancelTimer(pinger);
     if (closedAtMs == 0) {
       socket.close().await(10, TimeUnit.SECONDS);
     }

@@ -40,6 +40,7 @@ public final class SockJsXhrClient implements AutoCloseable {
   /** HTTP statuses of every xhr_send. */
   public final List<Integer> sendStatuses = new CopyOnWriteArrayList<>();
   public volatile boolean opened;
+  private Runnable stopPinging = () -> { };
 
   private SockJsXhrClient(Vertx vertx, int port, String query, Transport transport) {
     // the server closes the connection after every xhr poll (XhrPollingListener.close): a pooled keep-alive
@@ -54,6 +55,14 @@ public final class SockJsXhrClient implements AutoCloseable {
 
   public static SockJsXhrClient open(Vertx vertx, int port, String query, Transport transport) throws Exception {
     SockJsXhrClient client = new SockJsXhrClient(vertx, port, query, transport);
+    // as vertx-eventbus.js does: the bridge closes a socket that has not pinged within its pingTimeout (10 s)
+    long pinger = vertx.setPeriodic(5_000, id -> {
+      if (client.opened && !client.closed.get()) {
+        client.http.request(client.post("/xhr_send").putHeader("Content-Type", "text/plain;charset=UTF-8"))
+            .compose(req -> req.send(new JsonArray().add(new JsonObject().put("type", "ping").encode()).encode()));
+      }
+    });
+    client.stopPinging = () -> vertx.cancelTimer(pinger);
     if (transport == Transport.XHR_STREAMING) {
       client.stream();
     } else {
@@ -140,6 +149,7 @@ public final class SockJsXhrClient implements AutoCloseable {
   @Override
   public void close() throws Exception {
     closed.set(true);
+    stopPinging.run();
     http.close().await(10, TimeUnit.SECONDS);
   }
 }
