@@ -8,7 +8,7 @@ import io.maestro.failure.FailureCode;
 import io.maestro.failure.Failures;
 import io.maestro.failure.MaestroException;
 import io.maestro.jobs.JobJson;
-import io.maestro.jobs.JobRepository;
+import io.maestro.jobs.JobService;
 import io.maestro.jobs.JobSpec;
 import io.maestro.node.NodeContext;
 import io.maestro.textmodel.Prompts;
@@ -41,7 +41,7 @@ public class ProposalAgentVerticle extends VerticleBase {
 
   private AgentRepository agents;
   private BrandRepository brands;
-  private JobRepository jobs;
+  private JobService jobs;
   private ActivityLog activity;
   private TextModel model;
   private long seed;
@@ -59,7 +59,7 @@ public class ProposalAgentVerticle extends VerticleBase {
     Pool pool = node.pool();
     agents = new AgentRepository(pool);
     brands = new BrandRepository(pool);
-    jobs = new JobRepository(pool);
+    jobs = new JobService(vertx, node);
     activity = new ActivityLog(vertx, pool);
     model = TextModels.create(vertx, config);
     seed = config.longValue(MaestroConfig.TEXT_MODEL_SEED);
@@ -268,16 +268,18 @@ public class ProposalAgentVerticle extends VerticleBase {
           .compose(found -> {
             JsonObject before = found.orElseThrow(() -> new MaestroException(FailureCode.NOT_FOUND,
                 "proposal " + proposalId + " not found"));
-            return agents.claimForAcceptance(userId, proposalId, notes).compose(claimed -> {
-              if (claimed.isEmpty()) {
-                return Future.failedFuture(new MaestroException(FailureCode.CONFLICT, "proposal " + proposalId + " is "
-                    + before.getString("status") + (before.getString("accepted_job_id") == null ? ""
-                    : " (job " + before.getString("accepted_job_id") + ")") + " and cannot be accepted again"));
-              }
-              return createJob(userId, claimed.get())
-                  .recover(e -> agents.revertAcceptance(userId, proposalId, before.getString("status"))
-                      .transform(ignored -> Future.failedFuture(e)));
-            });
+            // the queue limit before the claim: a refused acceptance leaves the proposal untouched
+            return jobs.checkQueue(userId).compose(ok -> agents.claimForAcceptance(userId, proposalId, notes))
+                .compose(claimed -> {
+                  if (claimed.isEmpty()) {
+                    return Future.failedFuture(new MaestroException(FailureCode.CONFLICT, "proposal " + proposalId
+                        + " is " + before.getString("status") + (before.getString("accepted_job_id") == null ? ""
+                        : " (job " + before.getString("accepted_job_id") + ")") + " and cannot be accepted again"));
+                  }
+                  return createJob(userId, claimed.get())
+                      .recover(e -> agents.revertAcceptance(userId, proposalId, before.getString("status"))
+                          .transform(ignored -> Future.failedFuture(e)));
+                });
           })
           .onSuccess(message::reply)
           .onFailure(e -> Failures.fail(message, e));
@@ -291,10 +293,8 @@ public class ProposalAgentVerticle extends VerticleBase {
     JobSpec spec = new JobSpec(p.getString("title"), p.getJsonArray("content_lines"), p.getString("variant"),
         p.getString("image_prompt"), null, new JsonArray().add(p.getString("brand")), new JsonArray(), true,
         p.getString("caption"), p.getJsonArray("slide_texts"), p.getString("proposal_id"), maxRetries);
-    return jobs.insert(userId, spec).compose(job -> {
+    return jobs.enqueue(userId, spec).compose(job -> {
       String jobId = job.getString("job_id");
-      vertx.eventBus().publish(Addresses.JOBS_QUEUED, new JsonObject().put("job_id", jobId));
-      vertx.eventBus().publish(Addresses.jobUpdates(userId), JobJson.update(job));
       return agents.setAcceptedJob(userId, p.getString("proposal_id"), jobId)
           .compose(v -> activity.record(userId, p.getString("agent_name"), "Accepted",
               p.getString("proposal_id") + " → " + jobId + " (" + p.getString("variant") + ", " + p.getString("brand")

@@ -2,12 +2,12 @@ package io.maestro.api;
 
 import io.maestro.activity.ActivityLog;
 import io.maestro.agents.AgentRepository;
-import io.maestro.bus.Addresses;
 import io.maestro.failure.FailureCode;
-import io.maestro.healing.HealingRepository;
+import io.maestro.failure.MaestroException;
 import io.maestro.jobs.JobBoard;
 import io.maestro.jobs.JobJson;
 import io.maestro.jobs.JobRepository;
+import io.maestro.jobs.JobService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -35,18 +35,16 @@ final class BoardRoutes {
   private static final Set<String> CATEGORIES = new TreeSet<>(Arrays.stream(FailureCode.values())
       .map(FailureCode::category).toList());
 
-  private final Vertx vertx;
   private final JobBoard board;
   private final JobRepository jobs;
-  private final HealingRepository healing;
+  private final JobService service;
   private final AgentRepository agents;
   private final ActivityLog activity;
 
-  BoardRoutes(Vertx vertx, Pool pool) {
-    this.vertx = vertx;
+  BoardRoutes(Vertx vertx, Pool pool, JobService service) {
     this.board = new JobBoard(pool);
     this.jobs = new JobRepository(pool);
-    this.healing = new HealingRepository(pool);
+    this.service = service;
     this.agents = new AgentRepository(pool);
     this.activity = new ActivityLog(vertx, pool);
   }
@@ -146,20 +144,19 @@ final class BoardRoutes {
     }).onSuccess(body -> Responses.json(ctx, 200, body)).onFailure(ctx::fail);
   }
 
-  /** One job of a bulk action: {job_id, ok, status} or {job_id, ok:false, error} (not found / wrong state). */
+  /**
+   * One job of a bulk action: {job_id, ok, status} or {job_id, ok:false, error} (not found / wrong state / a retry
+   * past the queue limit, which leaves the job failed).
+   */
   private Future<JsonObject> one(String userId, String action, String jobId) {
     Future<Optional<JsonObject>> done = switch (action) {
-      case "retry" -> healing.manualRetry(userId, jobId).onSuccess(job -> job.ifPresent(j ->
-          vertx.eventBus().publish(Addresses.JOBS_QUEUED, new JsonObject().put("job_id", jobId))));
-      case "cancel" -> jobs.cancel(userId, jobId);
-      default -> jobs.delete(userId, jobId).map(deleted -> deleted
+      case "retry" -> service.retry(userId, jobId);
+      case "cancel" -> service.cancel(userId, jobId);
+      default -> service.delete(userId, jobId).map(deleted -> deleted
           ? Optional.of(new JsonObject().put("job_id", jobId).put("status", "deleted")) : Optional.empty());
     };
     return done.compose(job -> {
       if (job.isPresent()) {
-        if (!"delete".equals(action)) {
-          vertx.eventBus().publish(Addresses.jobUpdates(userId), JobJson.update(job.get()));
-        }
         return Future.succeededFuture(new JsonObject().put("job_id", jobId).put("ok", true)
             .put("status", job.get().getString("status")));
       }
@@ -168,7 +165,10 @@ final class BoardRoutes {
           .put("message", found.isEmpty() ? "job " + jobId + " not found"
               : "job " + jobId + " is " + found.get().getString("status") + " and cannot be "
                   + ("retry".equals(action) ? "retried: only failed jobs can" : action + "led")));
-    });
+    }, e -> e instanceof MaestroException m && m.code() == FailureCode.QUEUE_FULL
+        ? Future.succeededFuture(new JsonObject().put("job_id", jobId).put("ok", false).put("error", "queue_full")
+            .put("message", m.getMessage()))
+        : Future.failedFuture(e));
   }
 
   private static String jobId(String id) {

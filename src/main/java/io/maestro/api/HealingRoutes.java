@@ -5,13 +5,11 @@ import io.maestro.bus.Addresses;
 import io.maestro.failure.FailureCode;
 import io.maestro.healing.HealingRepository;
 import io.maestro.failure.RetryPolicy;
-import io.maestro.jobs.JobJson;
 import io.maestro.jobs.JobRepository;
+import io.maestro.jobs.JobService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -39,12 +37,14 @@ final class HealingRoutes {
   private final Vertx vertx;
   private final HealingRepository healing;
   private final JobRepository jobs;
+  private final JobService service;
   private final ActivityLog activity;
 
-  HealingRoutes(Vertx vertx, Pool pool) {
+  HealingRoutes(Vertx vertx, Pool pool, JobService service) {
     this.vertx = vertx;
     this.healing = new HealingRepository(pool);
     this.jobs = new JobRepository(pool);
+    this.service = service;
     this.activity = new ActivityLog(vertx, pool);
   }
 
@@ -111,10 +111,7 @@ final class HealingRoutes {
             new DeliveryOptions().setSendTimeout(CYCLE_REPLY_TIMEOUT_MS))
         .compose(reply -> ownView(Auth.userId(ctx), reply.body()))
         .onSuccess(report -> Responses.json(ctx, 200, report))
-        .onFailure(e -> ctx.fail(e instanceof ApiError ? e : e instanceof ReplyException r
-            && r.failureType() == ReplyFailure.NO_HANDLERS
-            ? new ApiError(503, "unavailable", "the healer is not running on this node", null)
-            : new ApiError(503, "unavailable", "the healing cycle did not complete: " + e.getMessage(), null)));
+        .onFailure(ctx::fail);
   }
 
   /**
@@ -144,7 +141,7 @@ final class HealingRoutes {
   }
 
   private static final java.util.List<String> REPORT_LISTS = java.util.List.of("rescued", "queued_too_long",
-      "retried", "waiting_reset", "permanent");
+      "retried", "waiting_reset", "permanent", "deferred");
 
   private void retry(RoutingContext ctx) {
     String userId = Auth.userId(ctx);
@@ -153,7 +150,7 @@ final class HealingRoutes {
       throw ApiError.notFound("job " + Responses.safe(jobId));
     }
     JsonInput.of(ctx, true, Set.of());
-    healing.manualRetry(userId, jobId)
+    service.retry(userId, jobId)
         .compose(retried -> retried.isPresent() ? Future.succeededFuture(retried.get())
             : jobs.find(userId, jobId).compose(job -> Future.failedFuture(job.isEmpty()
                 ? ApiError.notFound("job " + jobId)
@@ -161,8 +158,6 @@ final class HealingRoutes {
                     + " and cannot be retried: only failed jobs can"))))
         .onSuccess(job -> {
           int retryNumber = job.getInteger("retry_count");
-          vertx.eventBus().publish(Addresses.JOBS_QUEUED, new JsonObject().put("job_id", jobId));
-          vertx.eventBus().publish(Addresses.jobUpdates(userId), JobJson.update(job));
           String message = "Job " + jobId + " queued for manual retry " + retryNumber + " (last error: "
               + job.getString("error_category") + ")";
           activity.record(userId, "healer", "Manual retry", message, "🔁", ActivityLog.Level.INFO)

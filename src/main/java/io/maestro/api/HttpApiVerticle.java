@@ -4,6 +4,7 @@ import io.maestro.brands.BrandRepository;
 import io.maestro.config.MaestroConfig;
 import io.maestro.health.Readiness;
 import io.maestro.jobs.JobRepository;
+import io.maestro.jobs.JobService;
 import io.maestro.node.NodeContext;
 import io.maestro.schedule.ScheduleRepository;
 import io.maestro.storage.MediaStores;
@@ -58,16 +59,17 @@ public class HttpApiVerticle extends VerticleBase {
     router.route().handler(BodyHandler.create(false).setBodyLimit(config.longValue(MaestroConfig.HTTP_BODY_LIMIT)));
     router.route("/jobs*").handler(auth.authenticate()).handler(auth.resolveUser());
     router.route("/api/*").handler(auth.authenticate()).handler(auth.resolveUser());
-    new JobRoutes(vertx, new JobRepository(pool), new BrandRepository(pool), config).mount(router);
-    new HealingRoutes(vertx, pool).mount(router);
+    JobService jobService = new JobService(vertx, node);
+    new JobRoutes(jobService, new JobRepository(pool), config).mount(router);
+    new HealingRoutes(vertx, pool, jobService).mount(router);
     new AgentRoutes(new io.maestro.agents.AgentRepository(pool)).mount(router);
     new MaestroRoutes(vertx, pool, config).mount(router);
-    new ScheduleRoutes(new ScheduleRepository(pool), new JobRepository(pool)).mount(router);
+    new ScheduleRoutes(new ScheduleRepository(pool), jobService).mount(router);
     PublishRoutes.create(vertx, pool, config).mount(router);
     router.get("/api/brands").handler(ctx -> new BrandRepository(pool).list(Auth.userId(ctx))
         .onSuccess(brands -> Responses.json(ctx, 200, new JsonObject().put("brands", brands)))
         .onFailure(ctx::fail));
-    new BoardRoutes(vertx, pool).mount(router);
+    new BoardRoutes(vertx, pool, jobService).mount(router);
     new StatsRoutes(pool).mount(router);
     new VariantRoutes().mount(router);
     new ObservatoryRoutes(new io.maestro.activity.ActivityLog(vertx, pool), auth).mount(router);
@@ -121,6 +123,8 @@ public class HttpApiVerticle extends VerticleBase {
     ApiError error;
     if (failure instanceof ApiError api) {
       error = api;
+    } else if (HttpFailures.of(failure) != null) {
+      error = HttpFailures.of(failure);
     } else if (ctx.statusCode() == 401 || ctx.statusCode() == 403) {
       error = new ApiError(401, "unauthorized", "a valid bearer token is required (Authorization: Bearer <JWT>)",
           null);

@@ -1,27 +1,26 @@
 package io.maestro.api;
 
-import io.maestro.brands.BrandRepository;
-import io.maestro.bus.Addresses;
 import io.maestro.config.MaestroConfig;
 import io.maestro.jobs.JobFilter;
 import io.maestro.jobs.JobJson;
 import io.maestro.jobs.JobRepository;
+import io.maestro.jobs.JobService;
 import io.maestro.jobs.JobSpec;
 import io.maestro.variant.Variant;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
-/** The /jobs routes of the Observatory contract. Creating a job only queues it; workers pick it up at once. */
+/**
+ * The /jobs routes of the Observatory contract. Creating a job only queues it; workers pick it up at once. Every
+ * change goes through the job service (queue limit, brand check, events); reads come straight from the repository.
+ */
 final class JobRoutes {
   private static final Set<String> CREATE_FIELDS = Set.of("title", "content_lines", "brands", "variant", "ai_prompt",
       "cta_type", "platforms", "fixed_title", "caption", "slide_texts");
@@ -29,16 +28,14 @@ final class JobRoutes {
   static final Set<String> STATUSES = Set.of("pending", "generating", "completed", "failed", "cancelled");
   private static final Pattern JOB_ID = Pattern.compile("GEN-\\d{6,12}");
 
-  private final Vertx vertx;
+  private final JobService service;
   private final JobRepository jobs;
-  private final BrandRepository brands;
   private final int maxRetries;
   private final Limits limits;
 
-  JobRoutes(Vertx vertx, JobRepository jobs, BrandRepository brands, MaestroConfig config) {
-    this.vertx = vertx;
+  JobRoutes(JobService service, JobRepository jobs, MaestroConfig config) {
+    this.service = service;
     this.jobs = jobs;
-    this.brands = brands;
     this.maxRetries = config.integer(MaestroConfig.MAX_RETRIES);
     this.limits = new Limits(config);
   }
@@ -68,28 +65,11 @@ final class JobRoutes {
         in.string("ai_prompt", false, 2000), in.string("cta_type", false, 100), distinct(brandIds),
         in.strings("platforms", false, 10, 50), in.bool("fixed_title", false), in.string("caption", false, 5000),
         in.strings("slide_texts", false, 20, 1000), null, maxRetries);
-    String userId = Auth.userId(ctx);
-    limits.checkQueue(jobs, userId).compose(ok -> brands.activeIds(userId))
-        .compose(known -> {
-          List<String> unknown = new ArrayList<>();
-          spec.brands().forEach(b -> {
-            if (!known.contains((String) b)) {
-              unknown.add((String) b);
-            }
-          });
-          if (!unknown.isEmpty()) {
-            return Future.failedFuture(ApiError.invalid("brands", "unknown brand(s): " + String.join(", ", unknown)
-                + " (known: " + String.join(", ", known) + ")"));
-          }
-          return jobs.insert(userId, spec);
-        })
-        .onSuccess(job -> {
-          vertx.eventBus().publish(Addresses.JOBS_QUEUED, new JsonObject().put("job_id", job.getString("job_id")));
-          vertx.eventBus().publish(Addresses.jobUpdates(userId), JobJson.update(job));
-          Responses.json(ctx, 200, new JsonObject().put("status", "created").put("job_id", job.getString("job_id"))
-              .put("message", "Job " + job.getString("job_id") + " queued for " + spec.brands().size() + " brand(s)")
-              .put("job", JobJson.publicView(job)));
-        })
+    service.enqueue(Auth.userId(ctx), spec)
+        .onSuccess(job -> Responses.json(ctx, 200, new JsonObject().put("status", "created")
+            .put("job_id", job.getString("job_id"))
+            .put("message", "Job " + job.getString("job_id") + " queued for " + spec.brands().size() + " brand(s)")
+            .put("job", JobJson.publicView(job))))
         .onFailure(ctx::fail);
   }
 
@@ -133,20 +113,17 @@ final class JobRoutes {
   private void cancel(RoutingContext ctx) {
     String userId = Auth.userId(ctx);
     String jobId = jobId(ctx);
-    jobs.cancel(userId, jobId)
+    service.cancel(userId, jobId)
         .compose(cancelled -> cancelled.isPresent() ? Future.succeededFuture(cancelled)
             : explainRefusal(userId, jobId, "cancelled", "it has already completed or been cancelled"))
-        .onSuccess(job -> {
-          job.ifPresent(j -> vertx.eventBus().publish(Addresses.jobUpdates(userId), JobJson.update(j)));
-          respond(ctx, job.map(j -> new JsonObject().put("status", "cancelled").put("job_id", jobId)
-              .put("message", "Job " + jobId + " cancelled")), 200);
-        })
+        .onSuccess(job -> respond(ctx, job.map(j -> new JsonObject().put("status", "cancelled").put("job_id", jobId)
+            .put("message", "Job " + jobId + " cancelled")), 200))
         .onFailure(ctx::fail);
   }
 
   private void delete(RoutingContext ctx) {
     String jobId = jobId(ctx);
-    jobs.delete(Auth.userId(ctx), jobId)
+    service.delete(Auth.userId(ctx), jobId)
         .onSuccess(deleted -> respond(ctx, deleted ? Optional.of(new JsonObject().put("status", "deleted")
             .put("job_id", jobId).put("message", "Job " + jobId + " deleted")) : Optional.empty(), 200))
         .onFailure(ctx::fail);
@@ -155,17 +132,11 @@ final class JobRoutes {
   private void regenerate(RoutingContext ctx) {
     String userId = Auth.userId(ctx);
     String jobId = jobId(ctx);
-    jobs.regenerate(userId, jobId)
+    service.regenerate(userId, jobId)
         .compose(job -> job.isPresent() ? Future.succeededFuture(job)
             : explainRefusal(userId, jobId, "regenerated", "it is still pending or generating"))
-        .onSuccess(job -> {
-          job.ifPresent(j -> {
-            vertx.eventBus().publish(Addresses.JOBS_QUEUED, new JsonObject().put("job_id", jobId));
-            vertx.eventBus().publish(Addresses.jobUpdates(userId), JobJson.update(j));
-          });
-          respond(ctx, job.map(j -> new JsonObject().put("status", "queued").put("job_id", jobId)
-              .put("message", "Job " + jobId + " queued for regeneration").put("job", JobJson.publicView(j))), 200);
-        })
+        .onSuccess(job -> respond(ctx, job.map(j -> new JsonObject().put("status", "queued").put("job_id", jobId)
+            .put("message", "Job " + jobId + " queued for regeneration").put("job", JobJson.publicView(j))), 200))
         .onFailure(ctx::fail);
   }
 

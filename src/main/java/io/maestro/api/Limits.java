@@ -1,15 +1,14 @@
 package io.maestro.api;
 
 import io.maestro.config.MaestroConfig;
-import io.maestro.jobs.JobRepository;
-import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * The abuse limits of the API: a per-user rate limit in front of the routes that create work, the largest burst a
- * request may ask for, and the most queued jobs a user may have. Every refusal is a JSON error and writes nothing.
+ * The abuse limits of the API: a per-user rate limit in front of the routes that create work and the largest burst a
+ * request may ask for (the most queued jobs a user may have is the job service's, since every path that queues a job
+ * goes through it). Every refusal is a JSON error and writes nothing.
  */
 final class Limits {
   private final MaestroConfig config;
@@ -41,18 +40,5 @@ final class Limits {
       throw new ApiError(422, "burst_too_large", "posts + reels is " + (posts + reels) + "; at most " + max
           + " are allowed per burst", new JsonObject().put("field", "posts").put("max", max));
     }
-  }
-
-  /**
-   * Fails with 429 when the user already has limits.maxQueuedJobs pending or generating jobs. Checked before the
-   * insert, so concurrent creates of one user can overshoot by at most the requests in flight (themselves rate
-   * limited).
-   */
-  Future<Void> checkQueue(JobRepository jobs, String userId) {
-    int max = config.integer(MaestroConfig.LIMITS_MAX_QUEUED);
-    return jobs.queuedCount(userId).compose(queued -> queued < max ? Future.<Void>succeededFuture()
-        : Future.failedFuture(new ApiError(429, "queue_full", "you already have " + queued
-            + " pending or generating jobs; at most " + max + " may be queued, wait for some to finish",
-            new JsonObject().put("queued", queued).put("max", max))));
   }
 }

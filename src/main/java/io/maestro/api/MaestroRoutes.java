@@ -8,13 +8,10 @@ import io.maestro.burst.BurstRepository;
 import io.maestro.bus.Addresses;
 import io.maestro.config.MaestroConfig;
 import io.maestro.examiner.ExaminerRepository;
-import io.maestro.failure.FailureCode;
 import io.maestro.jobs.JobRepository;
 import io.maestro.variant.ContentType;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -98,7 +95,7 @@ final class MaestroRoutes {
         .put("posts", posts).put("reels", reels).put("brands", brandIds).put("source", "api");
     vertx.eventBus().<JsonObject>request(Addresses.BURST_TRIGGER, request)
         .onSuccess(reply -> Responses.json(ctx, 200, reply.body()))
-        .onFailure(e -> ctx.fail(fromReply(e)));
+        .onFailure(ctx::fail);
   }
 
   private void accept(RoutingContext ctx) {
@@ -107,7 +104,7 @@ final class MaestroRoutes {
         .put("notes", in.string("notes", false, 2000));
     vertx.eventBus().<JsonObject>request(Addresses.PROPOSALS_ACCEPT, request)
         .onSuccess(reply -> Responses.json(ctx, 200, reply.body()))
-        .onFailure(e -> ctx.fail(fromReply(e)));
+        .onFailure(ctx::fail);
   }
 
   private void reject(RoutingContext ctx) {
@@ -192,21 +189,6 @@ final class MaestroRoutes {
       throw ApiError.notFound("proposal " + Responses.safe(id));
     }
     return id;
-  }
-
-  /** An actor's classified refusal as the matching HTTP error. */
-  static Throwable fromReply(Throwable e) {
-    if (e instanceof ReplyException reply && reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
-      FailureCode code = FailureCode.fromCode(reply.failureCode()).orElse(FailureCode.INTERNAL_ERROR);
-      return switch (code) {
-        case NOT_FOUND -> new ApiError(404, "not_found", reply.getMessage(), null);
-        case CONFLICT -> new ApiError(409, "conflict", reply.getMessage(), null);
-        case INVALID_REQUEST -> new ApiError(422, "invalid_field", reply.getMessage(), null);
-        default -> new ApiError(502, code.category(), reply.getMessage(), null);
-      };
-    }
-    return new ApiError(503, "unavailable", "the actor did not answer: " + (e.getMessage() == null
-        ? e.getClass().getSimpleName() : e.getMessage()), null);
   }
 
   static String human(Duration d) {

@@ -1,8 +1,6 @@
 package io.maestro.api;
 
-import io.maestro.failure.FailureCode;
-import io.maestro.failure.MaestroException;
-import io.maestro.jobs.JobRepository;
+import io.maestro.jobs.JobService;
 import io.maestro.schedule.ScheduleRepository;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -22,9 +20,9 @@ final class ScheduleRoutes {
   private static final Set<String> RESCHEDULE_FIELDS = Set.of("slot_at");
 
   private final ScheduleRepository schedule;
-  private final JobRepository jobs;
+  private final JobService jobs;
 
-  ScheduleRoutes(ScheduleRepository schedule, JobRepository jobs) {
+  ScheduleRoutes(ScheduleRepository schedule, JobService jobs) {
     this.schedule = schedule;
     this.jobs = jobs;
   }
@@ -59,8 +57,6 @@ final class ScheduleRoutes {
     String userId = Auth.userId(ctx);
     long id = id(ctx);
     schedule.reschedule(userId, id, slot)
-        .recover(e -> e instanceof MaestroException m && m.code() == FailureCode.CONFLICT
-            ? Future.failedFuture(ApiError.conflict(m.getMessage())) : Future.failedFuture(e))
         .compose(item -> item.isEmpty() ? Future.succeededFuture(item)
             : jobs.setScheduledTime(userId, item.get().getString("job_id"), item.get().getString("brand"),
                 item.get().getString("slot_at")).map(item))

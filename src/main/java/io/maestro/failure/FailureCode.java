@@ -38,6 +38,8 @@ public enum FailureCode {
   INVALID_REQUEST(1301, "invalid_request", false, "The request was malformed — fix the caller"),
   NOT_FOUND(1302, "not_found", false, "The referenced record does not exist"),
   CONFLICT(1303, "conflict", false, "The record is in a state that does not allow this"),
+  QUEUE_FULL(1304, "queue_full", false,
+      "The user already has limits.maxQueuedJobs jobs pending or generating — wait for some to finish, then ask again"),
   INTERNAL_ERROR(1399, "internal_error", true, "A bug in Maestro — report it; retrying"),
 
   PUBLISH_AUTH(1401, "publish_auth", false,

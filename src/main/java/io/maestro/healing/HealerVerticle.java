@@ -7,10 +7,10 @@ import io.maestro.activity.ActivityLog.Entry;
 import io.maestro.activity.ActivityLog.Level;
 import io.maestro.bus.Addresses;
 import io.maestro.config.MaestroConfig;
+import io.maestro.failure.FailureCode;
 import io.maestro.failure.Failures;
 import io.maestro.health.Readiness;
-import io.maestro.jobs.JobJson;
-import io.maestro.jobs.JobRepository;
+import io.maestro.jobs.JobService;
 import io.maestro.metrics.Metrics;
 import io.maestro.publish.PublishRepository;
 import io.maestro.node.NodeContext;
@@ -40,6 +40,10 @@ import org.slf4j.LoggerFactory;
  *   <li>diagnose unhandled failures of the last 24 h from their stored code and apply {@link RetryPolicy}:</li>
  *   <li>retry with backoff, wait for a rate-limit reset, or mark permanent with a persisted notification.</li>
  * </ol>
+ * Retries and reset waits re-queue jobs, so they go through the {@link JobService} and its per-user queue limit:
+ * a job whose user has no room left is deferred, not written: it stays failed and unhandled, and a later cycle
+ * decides again (while it is within the 24 h failure window; after that it waits for an operator, like any
+ * failure that old).
  * Every action is written to the activity log (published live) and to {@code healing_events}.
  */
 public class HealerVerticle extends VerticleBase {
@@ -52,6 +56,7 @@ public class HealerVerticle extends VerticleBase {
   private Pool pool;
   private MeterRegistry metrics;
   private ActivityLog activity;
+  private JobService jobs;
   private RetryPolicy policy;
   private long startBudgetMs;
   private int maxAttempts;
@@ -72,6 +77,7 @@ public class HealerVerticle extends VerticleBase {
     pool = node.pool();
     metrics = node.metrics();
     activity = new ActivityLog(vertx, pool);
+    jobs = new JobService(vertx, node);
     maxAttempts = config.integer(MaestroConfig.MAX_ATTEMPTS);
     startBudgetMs = config.longValue(MaestroConfig.START_BUDGET);
     nodeId = node.nodeId();
@@ -126,7 +132,7 @@ public class HealerVerticle extends VerticleBase {
         if (!locked) {
           return Future.succeededFuture(false);
         }
-        return new JobRepository(conn).rescueExpiredLeases(maxAttempts, BATCH)
+        return jobs.rescueExpiredLeases(conn, BATCH)
             .compose(rescued -> {
               c.rescued = rescued;
               return new PublishRepository(conn).rescueExpiredLeases(BATCH);
@@ -160,9 +166,10 @@ public class HealerVerticle extends VerticleBase {
                   retryDecisions.add(decision);
                 }
               }
-              return repo.scheduleRetries(retry, retryDecisions)
-                  .compose(retried -> {
-                    c.retried = retried;
+              return jobs.scheduleRetries(conn, retry, retryDecisions)
+                  .compose(retries -> {
+                    c.retried = retries.retried();
+                    c.deferred = retries.deferred();
                     return repo.markPermanent(permanent, permanentDecisions);
                   });
             })
@@ -187,13 +194,13 @@ public class HealerVerticle extends VerticleBase {
     Readiness.problem(vertx, "queue", stuck == 0 ? null : stuck + " job(s) pending longer than the start budget of "
         + startBudgetMs + " ms (oldest waiting " + c.stuckNow[1] / 1000 + " s): no worker is taking work");
     List<Entry> entries = new ArrayList<>();
-    boolean requeued = false;
+    List<JsonObject> requeued = new ArrayList<>();
     for (JsonObject job : c.rescued) {
       boolean failed = "failed".equals(job.getString("status"));
-      requeued |= !failed;
-      publishUpdate(job);
       if (failed) {
-        vertx.eventBus().publish(Addresses.JOB_FINISHED, JobJson.publicView(job));
+        jobs.finished(job);
+      } else {
+        requeued.add(job);
       }
       entries.add(new Entry(job.getString("user_id"), AGENT, "Lease rescued", job.getString("job_id") + " "
           + (failed ? "failed as worker_lost (attempt cap reached)" : "re-queued") + ": "
@@ -212,8 +219,7 @@ public class HealerVerticle extends VerticleBase {
           + note.getString("reason") + ": " + note.getString("action"), "⚠️", Level.WARNING));
     }
     for (JsonObject job : c.retried) {
-      requeued = true;
-      publishUpdate(job);
+      requeued.add(job);
       boolean waits = "waiting_reset".equals(job.getString("healing_state"));
       Metrics.healerRetries(metrics, job.getString("healed_category"), waits ? "wait_reset" : "backoff").increment();
       entries.add(new Entry(job.getString("user_id"), AGENT, waits ? "Waiting for limit reset" : "Retry scheduled",
@@ -223,8 +229,10 @@ public class HealerVerticle extends VerticleBase {
       entries.add(new Entry(note.getString("user_id"), AGENT, "Permanent failure", note.getString("job_id") + " — "
           + note.getString("reason") + ": " + note.getString("action"), "🚨", Level.ERROR));
     }
-    if (requeued) {
-      vertx.eventBus().publish(Addresses.JOBS_QUEUED, new JsonObject());
+    jobs.requeued(requeued);
+    if (!c.deferred.isEmpty()) {
+      LOG.info("Healing cycle deferred {} retr(y/ies) past limits.maxQueuedJobs; they stay failed for a later cycle: {}",
+          c.deferred.size(), c.deferred.stream().map(FailedJob::jobId).toList());
     }
     JsonObject report = report(c, trigger, startedNanos);
     if (!entries.isEmpty()) {
@@ -241,10 +249,6 @@ public class HealerVerticle extends VerticleBase {
   private String stuckReason(HealingRepository.StuckJob job) {
     return "pending for " + job.waitedMs() / 1000 + " s since it became due, past the start budget of "
         + startBudgetMs / 1000 + " s: no worker is taking work";
-  }
-
-  private void publishUpdate(JsonObject job) {
-    vertx.eventBus().publish(Addresses.jobUpdates(job.getString("user_id")), JobJson.update(job));
   }
 
   private JsonObject report(Cycle c, String trigger, long startedNanos) {
@@ -264,6 +268,10 @@ public class HealerVerticle extends VerticleBase {
     });
     JsonArray permanent = new JsonArray();
     c.permanentNotes.forEach(n -> permanent.add(publicNote(n)));
+    JsonArray deferred = new JsonArray();
+    c.deferred.forEach(j -> deferred.add(new JsonObject().put("job_id", j.jobId()).put("reason",
+        FailureCode.QUEUE_FULL.category() + ": the user has limits.maxQueuedJobs jobs queued; retried on a later "
+            + "cycle")));
     return new JsonObject()
         .put("status", "completed")
         .put("trigger", trigger)
@@ -271,13 +279,16 @@ public class HealerVerticle extends VerticleBase {
         .put("finished_at", c.finishedAt)
         .put("duration_ms", (System.nanoTime() - startedNanos) / 1_000_000)
         .put("counts", c.summary())
-        .put("more", c.rescued.size() == BATCH || c.rescuedItems.size() == BATCH || c.stuckNotes.size() == BATCH || c.diagnosed == BATCH)
+        // deferred jobs come first again in the next batch: a batch of nothing but them must not loop
+        .put("more", c.rescued.size() == BATCH || c.rescuedItems.size() == BATCH || c.stuckNotes.size() == BATCH
+            || (c.diagnosed == BATCH && c.deferred.size() < BATCH))
         .put("rescued", rescued)
         .put("publishing_rescued", c.rescuedItems.size())
         .put("queued_too_long", stuck)
         .put("retried", retried)
         .put("waiting_reset", waiting)
-        .put("permanent", permanent);
+        .put("permanent", permanent)
+        .put("deferred", deferred);
   }
 
   static JsonObject publicNote(JsonObject note) {
@@ -295,6 +306,8 @@ public class HealerVerticle extends VerticleBase {
     long[] stuckNow = {0, 0};
     int diagnosed;
     List<JsonObject> retried = List.of();
+    /** Retries the queue limit refused: nothing written, still failed and unhandled. */
+    List<FailedJob> deferred = List.of();
     List<JsonObject> permanentNotes = List.of();
     String finishedAt;
 
@@ -314,7 +327,8 @@ public class HealerVerticle extends VerticleBase {
           .put("diagnosed", diagnosed)
           .put("retried", retried.size() - waits)
           .put("waiting_reset", waits)
-          .put("permanent", permanentNotes.size());
+          .put("permanent", permanentNotes.size())
+          .put("deferred", deferred.size());
     }
   }
 }

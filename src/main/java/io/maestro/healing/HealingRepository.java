@@ -3,7 +3,6 @@ package io.maestro.healing;
 import io.maestro.failure.FailedJob;
 import io.maestro.failure.RetryPolicy;
 import io.maestro.failure.FailureCode;
-import io.maestro.jobs.JobJson;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -15,7 +14,6 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * All SQL of the healer. The cycle's statements run inside one transaction that first takes a PostgreSQL advisory
@@ -81,33 +79,6 @@ public final class HealingRepository {
        ORDER BY updated_at, id
        LIMIT $2
          FOR UPDATE SKIP LOCKED""";
-
-  /** Retries and reset waits: back to pending, due after the delay (or at the reset), counter spent or not. */
-  static final String SCHEDULE_RETRIES = """
-      WITH d AS (
-        SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::bigint[], $4::int[], $5::text[], $6::text[],
-                             $7::text[])
-               AS d(id, seen, delay_ms, spend, state, category, reason)
-      ), retried AS (
-        UPDATE jobs j
-           SET status = 'pending',
-               run_at = CASE WHEN d.state = 'waiting_reset' AND j.error_reset_at IS NOT NULL
-                             THEN greatest(now(), j.error_reset_at)
-                             ELSE now() + d.delay_ms * interval '1 millisecond' END,
-               queued_at = now(), retry_count = j.retry_count + d.spend, healing_state = d.state,
-               current_step = d.reason, progress_percent = 0, completed_at = NULL, updated_at = now()
-          FROM d
-         WHERE j.id = d.id AND j.status = 'failed' AND j.healing_state = 'none' AND j.updated_at = d.seen
-        RETURNING j.*, d.category AS healed_category, d.reason AS healed_reason,
-                  (extract(epoch FROM j.run_at - now()) * 1000)::bigint AS wait_ms
-      ), events AS (
-        INSERT INTO healing_events (user_id, job_id, category, outcome, retry_count, detail)
-        SELECT user_id, job_id, healed_category,
-               CASE WHEN healing_state = 'waiting_reset' THEN 'waiting_reset' ELSE 'retried' END, retry_count,
-               healed_reason
-          FROM retried
-      )
-      SELECT * FROM retried""";
 
   static final String MARK_PERMANENT = """
       WITH d AS (
@@ -202,45 +173,6 @@ public final class HealingRepository {
     });
   }
 
-  /**
-   * Re-queues jobs the policy decided to retry or park until a reset. Returns the re-queued jobs (JobJson shape plus
-   * {@code healed_category}, {@code healed_reason}, {@code wait_ms}); a job whose row changed since it was read is
-   * left out.
-   */
-  public Future<List<JsonObject>> scheduleRetries(List<FailedJob> jobs, List<RetryPolicy.Decision> decisions) {
-    if (jobs.isEmpty()) {
-      return Future.succeededFuture(List.of());
-    }
-    int n = jobs.size();
-    Long[] ids = new Long[n];
-    OffsetDateTime[] seen = new OffsetDateTime[n];
-    Long[] delays = new Long[n];
-    Integer[] spend = new Integer[n];
-    String[] states = new String[n];
-    String[] categories = new String[n];
-    String[] reasons = new String[n];
-    for (int i = 0; i < n; i++) {
-      FailedJob job = jobs.get(i);
-      RetryPolicy.Decision d = decisions.get(i);
-      boolean waits = d.outcome() == RetryPolicy.Outcome.WAIT_FOR_RESET;
-      ids[i] = job.pk();
-      seen[i] = job.updatedAt();
-      delays[i] = d.delayMs();
-      spend[i] = waits ? 0 : 1;
-      states[i] = waits ? "waiting_reset" : "retry_scheduled";
-      categories[i] = d.code().category();
-      reasons[i] = d.reason();
-    }
-    return sql.preparedQuery(SCHEDULE_RETRIES)
-        .execute(Tuple.from(new Object[] {ids, seen, delays, spend, states, categories, reasons}))
-        .map(rows -> {
-          List<JsonObject> retried = new ArrayList<>();
-          rows.forEach(r -> retried.add(JobJson.from(r).put("healed_category", r.getString("healed_category"))
-              .put("healed_reason", r.getString("healed_reason")).put("wait_ms", r.getLong("wait_ms"))));
-          return retried;
-        });
-  }
-
   /** Marks jobs permanently failed and persists one notification each; returns the notifications. */
   public Future<List<JsonObject>> markPermanent(List<FailedJob> jobs, List<RetryPolicy.Decision> decisions) {
     if (jobs.isEmpty()) {
@@ -284,7 +216,7 @@ public final class HealingRepository {
         .map(rows -> rows.iterator().next().getOffsetDateTime(0).toInstant().toString());
   }
 
-  // ---- reads and the manual retry (on the pool) ----
+  // ---- reads (on the pool) ----
 
   /** {last_healing_at, total_healed, total_healing_failures} of one user. */
   public Future<JsonObject> counters(String userId) {
@@ -344,28 +276,6 @@ public final class HealingRepository {
           rows.forEach(list::add);
           return list;
         });
-  }
-
-  /**
-   * An operator's retry of a failed job (also a permanent one): due now, the retry counter spent, the last error
-   * kept as history. Empty when the job is not the user's or is not failed.
-   */
-  public Future<Optional<JsonObject>> manualRetry(String userId, String jobId) {
-    return sql.preparedQuery("""
-            WITH retried AS (
-              UPDATE jobs SET status = 'pending', run_at = now(), queued_at = now(), retry_count = retry_count + 1,
-                              healing_state = 'retry_scheduled', current_step = 'manual retry ' || (retry_count + 1),
-                              progress_percent = 0, completed_at = NULL, updated_at = now()
-               WHERE user_id = $1 AND job_id = $2 AND status = 'failed'
-              RETURNING *
-            ), events AS (
-              INSERT INTO healing_events (user_id, job_id, category, outcome, retry_count, detail)
-              SELECT user_id, job_id, error_category, 'manual_retry', retry_count,
-                     'manual retry ' || retry_count || ' requested through the API' FROM retried
-            )
-            SELECT * FROM retried""")
-        .execute(Tuple.of(userId, jobId))
-        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(JobJson.from(rows.iterator().next())));
   }
 
   private static List<JsonObject> notifications(RowSet<Row> rows) {

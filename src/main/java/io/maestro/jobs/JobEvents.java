@@ -4,7 +4,7 @@ import io.maestro.bus.Addresses;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
-/** The job events the dispatcher's parts publish: a user's live update, a job finished, the queue has work. */
+/** The job events the dispatcher's parts and the job service publish: a user's live update, a job finished, the queue has work. */
 final class JobEvents {
   private final Vertx vertx;
 
@@ -24,5 +24,9 @@ final class JobEvents {
 
   void queued() {
     vertx.eventBus().publish(Addresses.JOBS_QUEUED, new JsonObject());
+  }
+
+  void queued(String jobId) {
+    vertx.eventBus().publish(Addresses.JOBS_QUEUED, new JsonObject().put("job_id", jobId));
   }
 }

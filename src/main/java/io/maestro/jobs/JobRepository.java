@@ -1,7 +1,9 @@
 package io.maestro.jobs;
 
+import io.maestro.failure.FailedJob;
 import io.maestro.failure.Failure;
 import io.maestro.failure.FailureCode;
+import io.maestro.failure.RetryPolicy;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -9,8 +11,11 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -19,8 +24,6 @@ import java.util.Optional;
  * re-run job.
  */
 public final class JobRepository {
-  private static final String JOB_COLUMNS = "j.*";
-
   private static final String INSERT = """
       INSERT INTO jobs (user_id, title, content_lines, variant, ai_prompt, cta_type, brands, platforms, fixed_title,
                         caption, slide_texts, proposal_id, max_retries)
@@ -157,6 +160,56 @@ public final class JobRepository {
       )
       SELECT * FROM back""";
 
+  /**
+   * The healer's retries and reset waits: back to pending, due after the delay (or at the reset), counter spent or
+   * not, with their healing_events rows. The WHERE re-checks what the healer read (failed, unhandled, same
+   * updated_at), so a job is never retried twice.
+   */
+  static final String SCHEDULE_RETRIES = """
+      WITH d AS (
+        SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::bigint[], $4::int[], $5::text[], $6::text[],
+                             $7::text[])
+               AS d(id, seen, delay_ms, spend, state, category, reason)
+      ), retried AS (
+        UPDATE jobs j
+           SET status = 'pending',
+               run_at = CASE WHEN d.state = 'waiting_reset' AND j.error_reset_at IS NOT NULL
+                             THEN greatest(now(), j.error_reset_at)
+                             ELSE now() + d.delay_ms * interval '1 millisecond' END,
+               queued_at = now(), retry_count = j.retry_count + d.spend, healing_state = d.state,
+               current_step = d.reason, progress_percent = 0, completed_at = NULL, updated_at = now()
+          FROM d
+         WHERE j.id = d.id AND j.status = 'failed' AND j.healing_state = 'none' AND j.updated_at = d.seen
+        RETURNING j.*, d.category AS healed_category, d.reason AS healed_reason,
+                  (extract(epoch FROM j.run_at - now()) * 1000)::bigint AS wait_ms
+      ), events AS (
+        INSERT INTO healing_events (user_id, job_id, category, outcome, retry_count, detail)
+        SELECT user_id, job_id, healed_category,
+               CASE WHEN healing_state = 'waiting_reset' THEN 'waiting_reset' ELSE 'retried' END, retry_count,
+               healed_reason
+          FROM retried
+      )
+      SELECT * FROM retried""";
+
+  /** An operator's retry of a failed job (also a permanent one), with its healing_events row. */
+  private static final String MANUAL_RETRY = """
+      WITH retried AS (
+        UPDATE jobs SET status = 'pending', run_at = now(), queued_at = now(), retry_count = retry_count + 1,
+                        healing_state = 'retry_scheduled', current_step = 'manual retry ' || (retry_count + 1),
+                        progress_percent = 0, completed_at = NULL, updated_at = now()
+         WHERE user_id = $1 AND job_id = $2 AND status = 'failed'
+        RETURNING *
+      ), events AS (
+        INSERT INTO healing_events (user_id, job_id, category, outcome, retry_count, detail)
+        SELECT user_id, job_id, error_category, 'manual_retry', retry_count,
+               'manual retry ' || retry_count || ' requested through the API' FROM retried
+      )
+      SELECT * FROM retried""";
+
+  private static final String QUEUED_COUNTS = """
+      SELECT user_id, count(*) FROM jobs
+       WHERE user_id = ANY($1) AND status IN ('pending', 'generating') GROUP BY user_id""";
+
   // A pool, or a connection inside a transaction (the healer rescues under its cycle lock).
   private final SqlClient pool;
 
@@ -188,6 +241,15 @@ public final class JobRepository {
   public Future<Integer> queuedCount(String userId) {
     return pool.preparedQuery("SELECT count(*) FROM jobs WHERE user_id = $1 AND status IN ('pending', 'generating')")
         .execute(Tuple.of(userId)).map(rows -> rows.iterator().next().getLong(0).intValue());
+  }
+
+  /** Pending and generating jobs per user, for each of {@code userIds} (a user with none is absent). */
+  public Future<Map<String, Integer>> queuedCounts(String[] userIds) {
+    return pool.preparedQuery(QUEUED_COUNTS).execute(Tuple.of(userIds)).map(rows -> {
+      Map<String, Integer> counts = new HashMap<>();
+      rows.forEach(row -> counts.put(row.getString(0), row.getLong(1).intValue()));
+      return counts;
+    });
   }
 
   public Future<Optional<JsonObject>> find(String userId, String jobId) {
@@ -257,6 +319,53 @@ public final class JobRepository {
              WHERE user_id = $1 AND job_id = $2 AND status IN ('completed', 'failed', 'cancelled')
             RETURNING *""")
         .execute(Tuple.of(userId, jobId)).map(JobRepository::first);
+  }
+
+  /**
+   * An operator's retry of a failed job: due now, the retry counter spent, the last error kept as history. Empty
+   * when the job is not the user's or is not failed.
+   */
+  public Future<Optional<JsonObject>> retryManually(String userId, String jobId) {
+    return pool.preparedQuery(MANUAL_RETRY).execute(Tuple.of(userId, jobId)).map(JobRepository::first);
+  }
+
+  /**
+   * Re-queues jobs the healer's policy decided to retry or park until a reset. Returns the re-queued jobs (JobJson
+   * shape plus {@code healed_category}, {@code healed_reason}, {@code wait_ms}); a job whose row changed since it was
+   * read is left out.
+   */
+  public Future<List<JsonObject>> scheduleRetries(List<FailedJob> jobs, List<RetryPolicy.Decision> decisions) {
+    if (jobs.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    int n = jobs.size();
+    Long[] ids = new Long[n];
+    OffsetDateTime[] seen = new OffsetDateTime[n];
+    Long[] delays = new Long[n];
+    Integer[] spend = new Integer[n];
+    String[] states = new String[n];
+    String[] categories = new String[n];
+    String[] reasons = new String[n];
+    for (int i = 0; i < n; i++) {
+      FailedJob job = jobs.get(i);
+      RetryPolicy.Decision d = decisions.get(i);
+      boolean waits = d.outcome() == RetryPolicy.Outcome.WAIT_FOR_RESET;
+      ids[i] = job.pk();
+      seen[i] = job.updatedAt();
+      delays[i] = d.delayMs();
+      spend[i] = waits ? 0 : 1;
+      states[i] = waits ? "waiting_reset" : "retry_scheduled";
+      categories[i] = d.code().category();
+      reasons[i] = d.reason();
+    }
+    return pool.preparedQuery(SCHEDULE_RETRIES)
+        .execute(Tuple.from(new Object[] {ids, seen, delays, spend, states, categories, reasons}))
+        .map(rows -> {
+          List<JsonObject> retried = new ArrayList<>();
+          rows.forEach(r -> retried.add(JobJson.from(r).put("healed_category", r.getString("healed_category"))
+              .put("healed_reason", r.getString("healed_reason")).put("wait_ms", r.getLong("wait_ms"))));
+          return retried;
+        });
   }
 
   public Future<Optional<JsonArray>> attempts(String userId, String jobId) {

@@ -5,7 +5,7 @@ import io.maestro.brands.BrandRepository;
 import io.maestro.bus.Addresses;
 import io.maestro.config.MaestroConfig;
 import io.maestro.node.NodeContext;
-import io.maestro.jobs.JobRepository;
+import io.maestro.jobs.JobService;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -27,7 +27,7 @@ public class SchedulerVerticle extends VerticleBase {
   private ScheduleRepository schedule;
   private BookingQueue bookings;
   private BrandRepository brands;
-  private JobRepository jobs;
+  private JobService jobs;
   private ActivityLog activity;
 
   private final NodeContext node;
@@ -43,7 +43,7 @@ public class SchedulerVerticle extends VerticleBase {
     schedule = new ScheduleRepository(pool);
     bookings = new BookingQueue(schedule);
     brands = new BrandRepository(pool);
-    jobs = new JobRepository(pool);
+    jobs = new JobService(vertx, node);
     activity = new ActivityLog(vertx, pool);
     if (!config.bool(MaestroConfig.SCHEDULE_AUTO_BOOK)) {
       LOG.info("Auto-scheduling is off on this node (schedule.autoBook=false)");
