@@ -6,6 +6,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.Dependency;
+import com.tngtech.archunit.core.domain.JavaAccess;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -14,6 +15,10 @@ import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
+import io.maestro.jobs.DispatcherVerticle;
+import io.maestro.jobs.JobRepository;
+import io.maestro.jobs.JobService;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -25,6 +30,11 @@ import org.junit.jupiter.api.Test;
 @DisplayName("Architecture: the package rules of docs/ARCHITECTURE.md hold for every production class")
 class ArchitectureTest {
   private static final String ROOT = "io.maestro";
+  /** JobRepository's methods that only read. */
+  private static final Set<String> JOB_READS = Set.of("find", "list", "attempts", "owned", "queuedCount",
+      "queuedCounts");
+  /** JobRepository's methods that create a job or put one back in the queue on request. */
+  private static final Set<String> JOB_QUEUEING = Set.of("insert", "regenerate", "retryManually", "scheduleRetries");
   private static JavaClasses production;
 
   /** 1. No package depends on itself through others (io.maestro.* packages as slices; the root package wires them). */
@@ -48,6 +58,23 @@ class ArchitectureTest {
   static final ArchRule VARIANT_REGISTRY_IS_A_LEAF = noClasses().that().resideInAPackage("io.maestro.variant..")
       .should().dependOnClassesThat(JavaClass.Predicates.resideInAPackage("io.maestro..")
           .and(DescribedPredicate.not(JavaClass.Predicates.resideInAPackage("io.maestro.variant.."))));
+
+  /**
+   * 6. Only the job service and the dispatcher's parts (claim loop, outcome recorder, leases) write {@code jobs} rows:
+   * every other class calls only the reads of {@link JobRepository}. (Outside io.maestro.jobs that means: reads
+   * only; every change goes through {@link JobService}.)
+   */
+  static final ArchRule ONLY_JOB_OWNERS_WRITE_JOBS = noClasses()
+      .that(notJobWriters())
+      .should().accessTargetWhere(DescribedPredicate.describe("a JobRepository method that writes (anything but "
+          + JOB_READS + ")", access -> isJobRepository(access) && !JOB_READS.contains(access.getTarget().getName())
+          && !access.getTarget().getName().equals("<init>")));
+
+  /** 7. Creating or re-queueing a job (insert, regenerate, retries) goes through the job service and nothing else. */
+  static final ArchRule ONLY_JOB_SERVICE_QUEUES_JOBS = noClasses()
+      .that().doNotBelongToAnyOf(JobService.class, JobRepository.class)
+      .should().accessTargetWhere(DescribedPredicate.describe("JobRepository." + JOB_QUEUEING,
+          access -> isJobRepository(access) && JOB_QUEUEING.contains(access.getTarget().getName())));
 
   @BeforeAll
   static void importProduction() {
@@ -83,6 +110,32 @@ class ArchitectureTest {
   @DisplayName("5. the variant registry depends on no other io.maestro package")
   void variantRegistryIsALeaf() {
     VARIANT_REGISTRY_IS_A_LEAF.check(production);
+  }
+
+  @Test
+  @DisplayName("6. only JobService and the dispatcher (DispatcherVerticle, OutcomeRecorder, Leases) write jobs rows; "
+      + "everything else only reads them through JobRepository")
+  void onlyJobOwnersWriteJobs() {
+    ONLY_JOB_OWNERS_WRITE_JOBS.check(production);
+  }
+
+  @Test
+  @DisplayName("7. only JobService creates or re-queues a job (JobRepository insert, regenerate, retries)")
+  void onlyJobServiceQueuesJobs() {
+    ONLY_JOB_SERVICE_QUEUES_JOBS.check(production);
+  }
+
+  private static DescribedPredicate<JavaClass> notJobWriters() {
+    Set<String> writers = Set.of(JobService.class.getName(), DispatcherVerticle.class.getName(),
+        JobRepository.class.getName(), "io.maestro.jobs.OutcomeRecorder", "io.maestro.jobs.Leases");
+    // nested and anonymous classes (lambdas compile into their outer class) count as their outer class
+    return DescribedPredicate.describe("are not JobService, JobRepository or the dispatcher's parts",
+        c -> !writers.contains(c.getName()) && !c.getEnclosingClass().map(e -> writers.contains(e.getName()))
+            .orElse(false));
+  }
+
+  private static boolean isJobRepository(JavaAccess<?> access) {
+    return access.getTarget().getOwner().getName().equals(JobRepository.class.getName());
   }
 
   private static DescribedPredicate<JavaClass> verticles() {

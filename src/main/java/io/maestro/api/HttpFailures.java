@@ -21,7 +21,7 @@ final class HttpFailures {
    */
   static ApiError of(Throwable failure) {
     if (failure instanceof MaestroException m) {
-      return callerCaused(m.code()) ? of(m.code(), m.getMessage(), m.details()) : null;
+      return answered(m.code()) ? of(m.code(), m.getMessage(), m.details()) : null;
     }
     if (failure instanceof ReplyException reply) {
       if (reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
@@ -35,19 +35,24 @@ final class HttpFailures {
     return null;
   }
 
-  /** Status and error code per taxonomy code; what an actor failed with on its own side is a bad gateway. */
+  /**
+   * Status and error code per taxonomy code. The request-level codes and a missing configuration the operator must
+   * set have a status of their own; anything else an actor failed with on its side is a bad gateway.
+   */
   static ApiError of(FailureCode code, String message, JsonObject details) {
     return switch (code) {
       case NOT_FOUND -> new ApiError(404, "not_found", message, details);
       case CONFLICT -> new ApiError(409, "conflict", message, details);
+      case CONFIG_ERROR -> new ApiError(409, "config_error", message, details);
       case INVALID_REQUEST -> new ApiError(422, "invalid_field", message, details);
       case QUEUE_FULL -> new ApiError(429, "queue_full", message, details);
       default -> new ApiError(502, code.category(), message, details);
     };
   }
 
-  private static boolean callerCaused(FailureCode code) {
-    return code == FailureCode.NOT_FOUND || code == FailureCode.CONFLICT || code == FailureCode.INVALID_REQUEST
-        || code == FailureCode.QUEUE_FULL;
+  /** Codes a route answers with their own status when raised in this node; the rest are ours to log as a 500. */
+  private static boolean answered(FailureCode code) {
+    return code == FailureCode.NOT_FOUND || code == FailureCode.CONFLICT || code == FailureCode.CONFIG_ERROR
+        || code == FailureCode.INVALID_REQUEST || code == FailureCode.QUEUE_FULL;
   }
 }

@@ -126,14 +126,12 @@ final class PublishRoutes {
     String userId = Auth.userId(ctx);
     String brand = brand(ctx);
     if (!credentials.available()) {
-      throw new ApiError(409, "config_error", "credentials cannot be stored without publish.credentialsKey "
-          + "(MAESTRO_PUBLISH_CREDENTIALS_KEY): set it to base64 of 32 random bytes (openssl rand -base64 32)", null);
+      throw new MaestroException(FailureCode.CONFIG_ERROR, "credentials cannot be stored without publish.credentialsKey "
+          + "(MAESTRO_PUBLISH_CREDENTIALS_KEY): set it to base64 of 32 random bytes (openssl rand -base64 32)");
     }
     brands.find(userId, brand)
         .compose(found -> found.isEmpty() ? Future.failedFuture(ApiError.notFound("brand " + brand))
             : credentials.save(userId, brand, changes))
-        .recover(e -> e instanceof MaestroException m && m.code() == FailureCode.CONFIG_ERROR
-            ? Future.failedFuture(new ApiError(409, "config_error", m.getMessage(), null)) : Future.failedFuture(e))
         .onSuccess(saved -> Responses.json(ctx, 200, new JsonObject().put("status", "saved").put("credentials", saved)))
         .onFailure(ctx::fail);
   }

@@ -180,7 +180,8 @@ public final class MaestroConfig {
       "MAESTRO_LIMITS_MAX_BURST_SIZE", 100, 1, 10_000, "Largest posts + reels one trigger-burst request may ask for (422).");
   public static final ConfigKey LIMITS_MAX_QUEUED = ConfigKey.integer("limits.maxQueuedJobs",
       "MAESTRO_LIMITS_MAX_QUEUED_JOBS", 1000, 1, 1_000_000, "Most pending + generating jobs one user may have; "
-      + "POST /jobs/create past it gets 429 and writes nothing.");
+      + "creating or re-queueing a job past it (create, regenerate, accept a proposal, retry, the healer's retries) is "
+      + "refused with queue_full (HTTP 429) and writes nothing; the healer leaves such a job failed for a later cycle.");
   public static final ConfigKey METRICS_TOKEN = ConfigKey.secret("metrics.token", "MAESTRO_METRICS_TOKEN",
       "Bearer token GET /metrics requires. Empty = /metrics is open: keep it off the public internet.");
   public static final ConfigKey METRICS_REFRESH = ConfigKey.longValue("metrics.refreshMs", "MAESTRO_METRICS_REFRESH_MS",
