@@ -16,9 +16,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * All SQL of the healer. The cycle's statements run inside one transaction that first takes a PostgreSQL advisory
- * lock, so only one cycle runs at a time across every node sharing the database; each write also re-checks the
- * state it read (status, healing_state, updated_at), so even without the lock a job could not be retried twice.
+ * The healer's SQL, except what re-queues a job: its retries are JobRepository's, run through the JobService so
+ * that the queue limit applies; here it only reports stuck jobs and marks permanent ones. The cycle's statements
+ * run inside one transaction that first takes a PostgreSQL advisory lock, so only one cycle runs at a time across
+ * every node sharing the database; each write also re-checks the state it read (status, healing_state,
+ * updated_at), so even without the lock a job could not be retried twice.
  *
  * <p>Counters live in {@code settings}: per user under key {@value #COUNTERS_KEY} ({@code total_healed} = automatic
  * retries and reset waits scheduled, {@code total_healing_failures} = jobs made permanent), and the time of the last
