@@ -8,27 +8,17 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 @DisplayName("/api/agents: the built-ins, CRUD, DELETE deactivates; bad input is a 4xx JSON error and writes nothing")
 class AgentsApiTest {
-  private static TestApp app;
-
-  @BeforeAll
-  static void start() {
-    app = TestApp.start(new JsonObject().put("jobs.workerInstances", 0));
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    app.close();
-  }
+  @RegisterExtension
+  static final TestApp app = TestApp.forClass(new JsonObject().put("jobs.workerInstances", 0));
 
   private static JsonObject valid(String id) {
     return new JsonObject().put("agent_id", id).put("display_name", "Nova").put("personality", "Playful teacher")

@@ -11,29 +11,25 @@ import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @DisplayName("Auth: Supabase-style HS256 bearer tokens; every row scoped to the token's user")
 class AuthTest {
   private static final String SECRET = "test-secret-that-is-long-enough-for-hs256";
-  private static TestApp app;
+  @RegisterExtension
+  static final TestApp app = TestApp.forClass(
+      new JsonObject().put("auth.jwtSecret", SECRET).put("jobs.workerInstances", 0));
   private static JWTAuth issuer;
   private static JWTAuth forger;
 
   @BeforeAll
   static void start() {
-    app = TestApp.start(new JsonObject().put("auth.jwtSecret", SECRET).put("jobs.workerInstances", 0));
     issuer = JWTAuth.create(app.vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(SECRET)));
     forger = JWTAuth.create(app.vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256")
         .setBuffer("some-other-secret-some-other-secret")));
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    app.close();
   }
 
   private static String token(String user) {

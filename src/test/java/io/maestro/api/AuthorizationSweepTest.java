@@ -17,15 +17,19 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @DisplayName("Authorisation sweep: every route refuses bad tokens and never shows or changes another user's rows")
 class AuthorizationSweepTest {
   private static final String SECRET = "sweep-secret-that-is-long-enough-for-hs256";
-  private static TestApp app;
+  @RegisterExtension
+  static final TestApp app = TestApp.forClass(
+      new JsonObject().put("auth.jwtSecret", SECRET).put("jobs.workerInstances", 0)
+          .put("publish.credentialsKey", java.util.Base64.getEncoder().encodeToString(new byte[32]))
+          .put("healer.intervalMs", 86_400_000));
   private static JWTAuth issuer;
   private static String alice;
   private static String bob;
@@ -37,9 +41,6 @@ class AuthorizationSweepTest {
 
   @BeforeAll
   static void start() throws Exception {
-    app = TestApp.start(new JsonObject().put("auth.jwtSecret", SECRET).put("jobs.workerInstances", 0)
-        .put("publish.credentialsKey", java.util.Base64.getEncoder().encodeToString(new byte[32]))
-        .put("healer.intervalMs", 86_400_000));
     issuer = JWTAuth.create(app.vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256")
         .setBuffer(SECRET)));
     alice = token("alice");
@@ -63,11 +64,6 @@ class AuthorizationSweepTest {
   }
 
   private static final String SECRET_TOKEN = "EAAGalicesecretpagetoken0123456789";
-
-  @AfterAll
-  static void stop() throws Exception {
-    app.close();
-  }
 
   private static String token(String user) {
     return issuer.generateToken(new JsonObject().put("sub", user), new JWTOptions().setExpiresInMinutes(10));

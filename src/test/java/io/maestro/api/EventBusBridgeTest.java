@@ -14,29 +14,25 @@ import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @DisplayName("Event-bus bridge: a browser hears only its own user's maestro.updates.<user>.* and nothing without a token")
 class EventBusBridgeTest {
   private static final String SECRET = "bridge-test-secret-long-enough-for-hs256";
-  private static TestApp app;
+  @RegisterExtension
+  static final TestApp app = TestApp.forClass(
+      new JsonObject().put("auth.jwtSecret", SECRET).put("jobs.workerInstances", 0)
+          .put("bridge.authTimeoutMs", 1_500));
   private static JWTAuth issuer;
   private static final AtomicInteger seq = new AtomicInteger();
 
   @BeforeAll
   static void start() {
-    app = TestApp.start(new JsonObject().put("auth.jwtSecret", SECRET).put("jobs.workerInstances", 0)
-        .put("bridge.authTimeoutMs", 1_500));
     issuer = JWTAuth.create(app.vertx, new JWTAuthOptions()
         .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(SECRET)));
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    app.close();
   }
 
   private static String token(String user) {

@@ -13,11 +13,11 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A generated sweep of hostile requests over every JSON route: each case must get a 4xx with a JSON error body,
@@ -29,7 +29,10 @@ class HostileInputTest {
   // A Java string cannot carry half a surrogate pair through UTF-8, so the JSON escape is spliced in after encoding.
   private static final String LONE_HIGH = "@@HIGH@@";
   private static final String LONE_LOW = "@@LOW@@";
-  private static TestApp app;
+  @RegisterExtension
+  static final TestApp app = TestApp.forClass(
+      new JsonObject().put("jobs.workerInstances", 0).put("healer.intervalMs", 86_400_000)
+          .put("limits.requestBurst", 100_000).put("limits.requestsPerMinute", 100_000));
   private static String failedJob;
   private static long scheduleId;
 
@@ -51,8 +54,6 @@ class HostileInputTest {
 
   @BeforeAll
   static void start() throws Exception {
-    app = TestApp.start(new JsonObject().put("jobs.workerInstances", 0).put("healer.intervalMs", 86_400_000)
-        .put("limits.requestBurst", 100_000).put("limits.requestsPerMinute", 100_000));
     var created = Http.post(app.http, "/jobs/create", new JsonObject().put("title", "fixture").put("variant", "post")
         .put("brands", new JsonArray().add("healthycollege")));
     failedJob = created.bodyAsJsonObject().getString("job_id");
@@ -64,11 +65,6 @@ class HostileInputTest {
     scheduleId = app.count("INSERT INTO schedule (user_id, brand, content_type, variant, slot_at, job_id, title)"
         + " VALUES ('local', 'healthycollege', 'post', 'post', now() + interval '2 days', '" + failedJob
         + "', 'slot') RETURNING id");
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    app.close();
   }
 
   private static List<JsonRoute> routes() {

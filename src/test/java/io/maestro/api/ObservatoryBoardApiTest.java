@@ -13,18 +13,19 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @DisplayName("Observatory read API: server-side counts, filtered keyset pages, job detail, stats, calendar, bulk actions")
 class ObservatoryBoardApiTest {
-  private static TestApp app;
+  @RegisterExtension
+  static final TestApp app = TestApp.forClass(
+      new JsonObject().put("jobs.workerInstances", 0).put("healer.intervalMs", 86_400_000));
 
   @BeforeAll
   static void start() throws Exception {
-    app = TestApp.start(new JsonObject().put("jobs.workerInstances", 0).put("healer.intervalMs", 86_400_000));
     // 130 jobs of the local user, one a second apart (newest = highest n), statuses by n % 5; every 10th failed one
     // is a rate_limit, the others api_error; a few of another user that must never show
     app.execute("""
@@ -44,11 +45,6 @@ class ObservatoryBoardApiTest {
     app.execute("""
         INSERT INTO jobs (user_id, title, variant, brands) SELECT 'someone-else', 'Board job of another user', 'post',
                '["healthycollege"]' FROM generate_series(1, 5)""");
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    app.close();
   }
 
   private static JsonObject get(String path) throws Exception {

@@ -5,24 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.maestro.testing.Http;
 import io.maestro.testing.TestApp;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @DisplayName("Observatory routes: the UI from the jar at /, who the caller is, and the persisted activity log")
 class ObservatoryRoutesTest {
-  private static TestApp app;
-
-  @BeforeAll
-  static void start() {
-    app = TestApp.start(new JsonObject().put("jobs.workerInstances", 0));
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    app.close();
-  }
+  @RegisterExtension
+  static final TestApp app = TestApp.forClass(new JsonObject().put("jobs.workerInstances", 0));
 
   @Test
   @DisplayName("/ serves the UI and its vendored event-bus client from the jar; an unknown /api path is still a JSON 404")

@@ -10,29 +10,24 @@ import io.vertx.ext.web.Route;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @DisplayName("OpenAPI: /openapi.json serves the one document in the repository, and it matches the router exactly")
 class OpenApiTest {
   private static final Set<String> OPERATIONS = Set.of("get", "put", "post", "delete", "options", "head", "patch",
       "trace");
-  private static TestApp app;
+  @RegisterExtension
+  static final TestApp app = TestApp.forClass(new JsonObject());
   private static HttpApiVerticle api;
 
   @BeforeAll
   static void start() throws Exception {
-    app = TestApp.start(new JsonObject());
     // a second HTTP API verticle on the node, held here so that its router can be inspected
     api = new HttpApiVerticle(app.context().withFreshRuntime());
     app.vertx.deployVerticle(api).await(30, TimeUnit.SECONDS);
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    app.close();
   }
 
   private static JsonObject document() throws Exception {

@@ -7,24 +7,14 @@ import io.maestro.testing.Rows;
 import io.maestro.testing.TestApp;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @DisplayName("/api/maestro/proposals: list, get, accept into a job carrying the proposal, reject, clear; examiner reads")
 class ProposalsApiTest {
-  private static TestApp app;
-
-  @BeforeAll
-  static void start() {
-    app = TestApp.start(new JsonObject().put("jobs.workerInstances", 0));
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    app.close();
-  }
+  @RegisterExtension
+  static final TestApp app = TestApp.forClass(new JsonObject().put("jobs.workerInstances", 0));
 
   private static void insert(String id, String type, String variant) throws Exception {
     app.execute("INSERT INTO proposals (proposal_id, user_id, agent_name, content_type, brand, variant, title,"

@@ -10,13 +10,12 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The replaced Observatory reads /api/maestro/status, the examiner routes and trigger-burst through the types in
@@ -27,19 +26,11 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StatusContractTest {
   private static final ContractTypes TYPES = ContractTypes.load("contract/replaced-ui.json");
-  private static TestApp app;
-
-  @BeforeAll
-  static void start() {
-    // no workers: accepted jobs stay queued, so "processing" and active_jobs can be observed
-    app = TestApp.start(new JsonObject().put("jobs.workerInstances", 0).put("burst.reelsPerBrand", 1)
-        .put("burst.postsPerBrand", 1));
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    app.close();
-  }
+  // no workers: accepted jobs stay queued, so "processing" and active_jobs can be observed
+  @RegisterExtension
+  static final TestApp app = TestApp.forClass(
+      new JsonObject().put("jobs.workerInstances", 0).put("burst.reelsPerBrand", 1)
+          .put("burst.postsPerBrand", 1));
 
   private static JsonObject status() throws Exception {
     JsonObject status = Http.get(app.http, "/api/maestro/status").bodyAsJsonObject();

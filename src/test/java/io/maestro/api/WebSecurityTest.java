@@ -15,28 +15,18 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @DisplayName("Local mode and web pages: cross-site writes, foreign Host names and non-JSON bodies are refused; "
     + "every response carries the security headers")
 class WebSecurityTest {
-  private static TestApp app;
+  // local mode (no JWT secret): what most people run first, next to their browser
+  @RegisterExtension
+  static final TestApp app = TestApp.forClass(new JsonObject().put("jobs.workerInstances", 0)
+          .put("http.allowedOrigins", "https://app.example").put("http.allowedHosts", "maestro.test"));
   private static final String BURST = "{\"posts\":1,\"reels\":0,\"brands\":[\"healthycollege\"]}";
-
-  @BeforeAll
-  static void start() {
-    // local mode (no JWT secret): what most people run first, next to their browser
-    app = TestApp.start(new JsonObject().put("jobs.workerInstances", 0)
-        .put("http.allowedOrigins", "https://app.example").put("http.allowedHosts", "maestro.test"));
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    app.close();
-  }
 
   /** One HTTP/1.1 exchange written by hand, so that Host, Origin and Content-Type are exactly what a page sends. */
   record Raw(int status, Map<String, String> headers, String body) {}

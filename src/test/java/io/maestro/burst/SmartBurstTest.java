@@ -12,27 +12,17 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 @DisplayName("Smart burst with the offline model: the seed's test burst ends in one accepted post job; counts are exact")
 class SmartBurstTest {
-  private static TestApp app;
-
-  @BeforeAll
-  static void start() {
-    app = TestApp.start(new JsonObject()); // default workers: jobs really run
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    app.close();
-  }
+  @RegisterExtension
+  static final TestApp app = TestApp.forClass(new JsonObject()); // default workers: jobs really run
 
   static JsonObject trigger(TestApp app, String query, String body) throws Exception {
     var response = Http.call(app.http, HttpMethod.POST, "/api/maestro/trigger-burst" + query, null, body);

@@ -9,27 +9,69 @@ import io.vertx.ext.web.client.WebClientOptions;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A whole Maestro node (MainVerticle: migrations, actors, HTTP on 127.0.0.1 with port 0) against a real
  * PostgreSQL, with a WebClient pointed at it.
+ *
+ * <p>Started by hand ({@link #start}, closed by the test), or once for a whole test class as a JUnit extension:
+ * {@code @RegisterExtension static final TestApp app = TestApp.forClass(config);} starts it before the class's
+ * {@code @BeforeAll} methods and closes it after its {@code @AfterAll} methods. Its fields are set once it started.
  */
-public final class TestApp implements AutoCloseable {
-  public final Vertx vertx;
-  public final WebClient http;
-  public final String dbUrl;
-  public final int port;
-  private final String deploymentId;
-  private final MainVerticle main;
+public final class TestApp implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
+  public Vertx vertx;
+  public WebClient http;
+  public String dbUrl;
+  public int port;
+  private String deploymentId;
+  private MainVerticle main;
+  /** Only for a class-wide app: its configuration, read when the class starts. */
+  private final Supplier<JsonObject> classConfig;
 
   private TestApp(Vertx vertx, String dbUrl, String deploymentId, MainVerticle main) {
+    this.classConfig = null;
+    started(vertx, dbUrl, deploymentId, main);
+  }
+
+  private TestApp(Supplier<JsonObject> classConfig) {
+    this.classConfig = classConfig;
+  }
+
+  private void started(Vertx vertx, String dbUrl, String deploymentId, MainVerticle main) {
     this.vertx = vertx;
     this.main = main;
-    int port = main.context().runtime().httpPort();
     this.dbUrl = dbUrl;
     this.deploymentId = deploymentId;
-    this.port = port;
+    this.port = main.context().runtime().httpPort();
     this.http = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port));
+  }
+
+  /** One app for every test of the class, on a database of its own, with these overrides (see {@link #config}). */
+  public static TestApp forClass(JsonObject overrides) {
+    return forClass(() -> overrides);
+  }
+
+  /** As {@link #forClass(JsonObject)}, the overrides computed when the class starts. */
+  public static TestApp forClass(Supplier<JsonObject> overrides) {
+    return new TestApp(overrides);
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    TestApp app = start(classConfig.get());
+    started(app.vertx, app.dbUrl, app.deploymentId, app.main);
+    app.http.close();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) throws Exception {
+    if (vertx != null) {
+      close();
+    }
   }
 
   /** Fast test defaults; {@code overrides} win. */
