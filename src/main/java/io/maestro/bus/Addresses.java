@@ -7,7 +7,10 @@ package io.maestro.bus;
 public final class Addresses {
   private Addresses() {}
 
-  /** Published (cluster-wide) when a job becomes due: created, retried, rescued. Wakes every dispatcher. */
+  /**
+   * Published (cluster-wide) when a job becomes due: created, regenerated, retried, rescued, released or handed back.
+   * Wakes every dispatcher.
+   */
   public static final String JOBS_QUEUED = "maestro.jobs.queued";
   /** Local: a worker instance announces its own address and that it is idle. */
   public static final String WORKER_READY = "maestro.jobs.worker.ready";
@@ -22,7 +25,7 @@ public final class Addresses {
   public static final String WORKER_PREFIX = "maestro.jobs.worker.";
   /** Local: progress of a running job (step, percent, per-brand output), fire-and-forget from the worker. */
   public static final String JOB_PROGRESS = "maestro.jobs.progress";
-  /** Published: a job finished (completed or failed) — the scheduler and the burst coordinator listen. */
+  /** Published: a job finished (completed or failed); the scheduler books its outputs (its only listener). */
   public static final String JOB_FINISHED = "maestro.jobs.finished";
   /** Request: run a healing cycle now; the reply is the cycle's report (or says another node holds the lock). */
   public static final String HEALER_RUN = "maestro.healer.run";
