@@ -446,7 +446,9 @@ public final class JobRepository {
 
   /**
    * Records (or, with null, removes) the publishing slot of one brand output. One UPDATE per call, so concurrent
-   * calls for different brands of the same job each see the other's write.
+   * calls for different brands of the same job each see the other's write. A slot is written only while its
+   * schedule item exists: the scheduler books the item and writes the time back in two statements, and an
+   * unschedule that lands between them must not be undone by the late write-back.
    */
   public Future<Boolean> setScheduledTime(String userId, String jobId, String brand, String scheduledTime) {
     String sql = scheduledTime == null
@@ -457,7 +459,9 @@ public final class JobRepository {
           UPDATE jobs SET brand_outputs = jsonb_set(brand_outputs, ARRAY[$3::text],
                                                     (brand_outputs -> $3) || jsonb_build_object('scheduled_time', $4::text)),
                           updated_at = now()
-           WHERE user_id = $1 AND job_id = $2 AND jsonb_typeof(brand_outputs -> $3) = 'object'""";
+           WHERE user_id = $1 AND job_id = $2 AND jsonb_typeof(brand_outputs -> $3) = 'object'
+             AND EXISTS (SELECT 1 FROM schedule s WHERE s.user_id = $1 AND s.job_id = $2 AND s.brand = $3
+                                                     AND s.slot_at = ($4::text)::timestamptz)""";
     return pool.preparedQuery(sql).execute(Tuple.of(userId, jobId, brand, scheduledTime))
         .map(rows -> rows.rowCount() == 1);
   }

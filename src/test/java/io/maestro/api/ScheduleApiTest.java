@@ -106,4 +106,21 @@ class ScheduleApiTest {
     JsonObject next = scheduled("healthycollege");
     assertThat(next.getString("slot_at")).isEqualTo(item.getString("slot_at"));
   }
+
+  @Test
+  @DisplayName("a slot written back after its item was unscheduled is not recorded (booking and write-back race)")
+  void lateWriteBackAfterUnschedule() throws Exception {
+    JsonObject item = scheduled("healthycollege");
+    assertThat(output(item).getString("scheduled_time")).isEqualTo(item.getString("slot_at"));
+    assertThat(Http.post(app.http, "/api/schedule/" + item.getLong("id") + "/unschedule", null).statusCode())
+        .isEqualTo(200);
+    // the scheduler's write-back arriving only now, as it does when the unschedule lands between its two statements
+    var jobs = new io.maestro.jobs.JobRepository(app.context().pool());
+    String userId = Http.get(app.http, "/jobs/" + item.getString("job_id")).bodyAsJsonObject().getString("user_id");
+    assertThat(userId).isNotBlank();
+    boolean written = jobs.setScheduledTime(userId, item.getString("job_id"),
+        item.getString("brand"), item.getString("slot_at")).await(10, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(written).isFalse();
+    assertThat(output(item).containsKey("scheduled_time")).isFalse();
+  }
 }
