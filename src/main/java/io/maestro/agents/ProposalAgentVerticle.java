@@ -7,9 +7,7 @@ import io.maestro.config.MaestroConfig;
 import io.maestro.failure.FailureCode;
 import io.maestro.failure.Failures;
 import io.maestro.failure.MaestroException;
-import io.maestro.jobs.JobJson;
 import io.maestro.jobs.JobService;
-import io.maestro.jobs.JobSpec;
 import io.maestro.node.NodeContext;
 import io.maestro.textmodel.Prompts;
 import io.maestro.textmodel.TextModel;
@@ -27,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 
 /**
  * The proposal agents. On {@link Addresses#AGENTS_PROPOSE} an agent writes proposals for one brand and content type
@@ -41,11 +38,10 @@ public class ProposalAgentVerticle extends VerticleBase {
 
   private AgentRepository agents;
   private BrandRepository brands;
-  private JobService jobs;
   private ActivityLog activity;
+  private ProposalAcceptance acceptance;
   private TextModel model;
   private long seed;
-  private int maxRetries;
 
   private final NodeContext node;
 
@@ -59,11 +55,11 @@ public class ProposalAgentVerticle extends VerticleBase {
     Pool pool = node.pool();
     agents = new AgentRepository(pool);
     brands = new BrandRepository(pool);
-    jobs = new JobService(vertx, node);
     activity = new ActivityLog(vertx, pool);
+    acceptance = new ProposalAcceptance(agents, new JobService(vertx, node), activity,
+        config.integer(MaestroConfig.MAX_RETRIES));
     model = TextModels.create(vertx, config);
     seed = config.longValue(MaestroConfig.TEXT_MODEL_SEED);
-    maxRetries = config.integer(MaestroConfig.MAX_RETRIES);
     node.runtime().textModel(model.describe());
     return Future.join(
         vertx.eventBus().<JsonObject>consumer(Addresses.AGENTS_PROPOSE, this::propose).completion(),
@@ -110,15 +106,15 @@ public class ProposalAgentVerticle extends VerticleBase {
         .put("brand", brand)
         .put("content_type", type)
         .put("count", need)
-        .put("strategies", strategies(agent, brand, type, need, avoid.size(), round))
+        .put("strategies", Strategies.draw(seed, agent, brand, type, need, avoid.size(), round))
         .put("recent_titles", new JsonArray(avoid.subList(0, Math.min(30, avoid.size()))))
         .put("round", round);
     return model.complete(Prompts.proposals(input)).compose(answer -> {
-      List<JsonObject> candidates = usable(answer);
+      List<JsonObject> candidates = ProposalAnswers.usable(answer);
       Map<String, JsonObject> unique = new LinkedHashMap<>();
       for (JsonObject c : candidates) {
-        String key = normal(c.getString("title"));
-        boolean repeat = avoid.stream().anyMatch(t -> normal(t).equals(key));
+        String key = ProposalAnswers.normal(c.getString("title"));
+        boolean repeat = avoid.stream().anyMatch(t -> ProposalAnswers.normal(t).equals(key));
         if (!repeat && !unique.containsKey(key) && unique.size() < need) {
           unique.put(key, c);
         }
@@ -176,132 +172,15 @@ public class ProposalAgentVerticle extends VerticleBase {
     });
   }
 
-  /** Strategies drawn by the agent's weights; seeded so the offline flow is reproducible. */
-  private JsonArray strategies(JsonObject agent, JsonObject brand, String type, int n, int history, int round) {
-    JsonObject weights = agent.getJsonObject("strategy_weights", new JsonObject());
-    JsonArray names = agent.getJsonArray("strategy_names", new JsonArray());
-    Random random = new Random(seed ^ (agent.getString("agent_id") + brand.getString("brand_id") + type + history + round)
-        .hashCode());
-    double total = weights.stream().mapToDouble(e -> ((Number) e.getValue()).doubleValue()).sum();
-    JsonArray out = new JsonArray();
-    for (int i = 0; i < n; i++) {
-      if (total <= 0) {
-        out.add(names.isEmpty() ? "standard" : names.getString(random.nextInt(names.size())));
-        continue;
-      }
-      double pick = random.nextDouble() * total;
-      String chosen = null;
-      for (var e : weights) {
-        chosen = e.getKey();
-        pick -= ((Number) e.getValue()).doubleValue();
-        if (pick < 0) {
-          break;
-        }
-      }
-      out.add(chosen);
-    }
-    return out;
-  }
-
-  /** Items with a title and text lines; the rest are what a model sometimes gets wrong. */
-  private static List<JsonObject> usable(JsonObject answer) {
-    List<JsonObject> out = new ArrayList<>();
-    Object list = answer.getValue("proposals");
-    if (!(list instanceof JsonArray array)) {
-      throw new MaestroException(FailureCode.CONTENT_ERROR, "the text model's answer has no \"proposals\" array: "
-          + snippet(answer.encode()));
-    }
-    for (Object item : array) {
-      if (!(item instanceof JsonObject p) || !(p.getValue("title") instanceof String title) || title.isBlank()) {
-        continue;
-      }
-      JsonArray lines = strings(p.getValue("content_lines"));
-      JsonArray slides = strings(p.getValue("slide_texts"));
-      if (lines.isEmpty() && slides.isEmpty()) {
-        continue;
-      }
-      out.add(new JsonObject()
-          .put("title", title.strip().replaceAll("\\s+", " "))
-          .put("content_lines", lines.isEmpty() ? slides : lines)
-          .put("slide_texts", slides)
-          .put("caption", text(p, "caption"))
-          .put("image_prompt", text(p, "image_prompt"))
-          .put("strategy", text(p, "strategy"))
-          .put("reasoning", text(p, "reasoning"))
-          .put("topic_bucket", text(p, "topic_bucket")));
-    }
-    return out;
-  }
-
-  private static JsonArray strings(Object value) {
-    JsonArray out = new JsonArray();
-    if (value instanceof JsonArray array) {
-      array.forEach(v -> {
-        if (v instanceof String s && !s.isBlank()) {
-          out.add(s.strip());
-        }
-      });
-    }
-    return out;
-  }
-
-  private static String text(JsonObject p, String field) {
-    return p.getValue(field) instanceof String s && !s.isBlank() ? s.strip() : null;
-  }
-
-  private static String normal(String title) {
-    return title.toLowerCase(Locale.ROOT).strip().replaceAll("\\s+", " ");
-  }
-
-  private static String snippet(String s) {
-    return s.length() > 200 ? s.substring(0, 200) + "…" : s;
-  }
-
-  // ---- acceptance
-
   private void accept(Message<JsonObject> message) {
     try {
-      String userId = message.body().getString("user_id");
-      String proposalId = message.body().getString("proposal_id");
-      String notes = message.body().getString("notes");
-      agents.findProposal(userId, proposalId)
-          .compose(found -> {
-            JsonObject before = found.orElseThrow(() -> new MaestroException(FailureCode.NOT_FOUND,
-                "proposal " + proposalId + " not found"));
-            // the queue limit before the claim: a refused acceptance leaves the proposal untouched
-            return jobs.checkQueue(userId).compose(ok -> agents.claimForAcceptance(userId, proposalId, notes))
-                .compose(claimed -> {
-                  if (claimed.isEmpty()) {
-                    return Future.failedFuture(new MaestroException(FailureCode.CONFLICT, "proposal " + proposalId
-                        + " is " + before.getString("status") + (before.getString("accepted_job_id") == null ? ""
-                        : " (job " + before.getString("accepted_job_id") + ")") + " and cannot be accepted again"));
-                  }
-                  return createJob(userId, claimed.get())
-                      .recover(e -> agents.revertAcceptance(userId, proposalId, before.getString("status"))
-                          .transform(ignored -> Future.failedFuture(e)));
-                });
-          })
+      JsonObject body = message.body();
+      acceptance.accept(body.getString("user_id"), body.getString("proposal_id"), body.getString("notes"))
           .onSuccess(message::reply)
           .onFailure(e -> Failures.fail(message, e));
     } catch (RuntimeException e) {
       Failures.fail(message, e);
     }
-  }
-
-  /** The job carries the proposal's own title, lines, caption, slides and image prompt: what was examined. */
-  private Future<JsonObject> createJob(String userId, JsonObject p) {
-    JobSpec spec = new JobSpec(p.getString("title"), p.getJsonArray("content_lines"), p.getString("variant"),
-        p.getString("image_prompt"), null, new JsonArray().add(p.getString("brand")), new JsonArray(), true,
-        p.getString("caption"), p.getJsonArray("slide_texts"), p.getString("proposal_id"), maxRetries);
-    return jobs.enqueue(userId, spec).compose(job -> {
-      String jobId = job.getString("job_id");
-      return agents.setAcceptedJob(userId, p.getString("proposal_id"), jobId)
-          .compose(v -> activity.record(userId, p.getString("agent_name"), "Accepted",
-              p.getString("proposal_id") + " → " + jobId + " (" + p.getString("variant") + ", " + p.getString("brand")
-                  + "): " + p.getString("title"), "✅", ActivityLog.Level.INFO))
-          .map(v -> new JsonObject().put("status", "accepted").put("proposal_id", p.getString("proposal_id"))
-              .put("job_id", jobId).put("job", JobJson.publicView(job)));
-    });
   }
 
   @Override

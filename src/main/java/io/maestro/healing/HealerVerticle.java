@@ -4,10 +4,8 @@ import io.maestro.failure.FailedJob;
 import io.maestro.failure.RetryPolicy;
 import io.maestro.activity.ActivityLog;
 import io.maestro.activity.ActivityLog.Entry;
-import io.maestro.activity.ActivityLog.Level;
 import io.maestro.bus.Addresses;
 import io.maestro.config.MaestroConfig;
-import io.maestro.failure.FailureCode;
 import io.maestro.failure.Failures;
 import io.maestro.health.Readiness;
 import io.maestro.jobs.JobService;
@@ -18,13 +16,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -48,7 +44,6 @@ import org.slf4j.LoggerFactory;
  */
 public class HealerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HealerVerticle.class);
-  private static final String AGENT = "healer";
   /** Rows per step per cycle; a full batch triggers another cycle right away, so a backlog drains in bounded bites. */
   static final int BATCH = 500;
   private static final int FAILURE_WINDOW_HOURS = 24;
@@ -125,58 +120,17 @@ public class HealerVerticle extends VerticleBase {
   }
 
   private Future<JsonObject> attemptCycle(String trigger, long startedNanos) {
-    Cycle c = new Cycle();
+    CycleResult c = new CycleResult();
     return pool.withTransaction(conn -> {
       HealingRepository repo = new HealingRepository(conn);
       return repo.tryCycleLock().compose(locked -> {
         if (!locked) {
           return Future.succeededFuture(false);
         }
-        return jobs.rescueExpiredLeases(conn, BATCH)
-            .compose(rescued -> {
-              c.rescued = rescued;
-              return new PublishRepository(conn).rescueExpiredLeases(BATCH);
-            })
-            .compose(rescuedItems -> {
-              c.rescuedItems = rescuedItems;
-              return repo.newlyStuck(startBudgetMs, BATCH);
-            })
-            .compose(stuck -> repo.markStuck(stuck, stuck.stream().map(this::stuckReason).toList()))
-            .compose(notes -> {
-              c.stuckNotes = notes;
-              return repo.stuckNow(startBudgetMs);
-            })
-            .compose(stuckNow -> {
-              c.stuckNow = stuckNow;
-              return repo.unhandledFailures(FAILURE_WINDOW_HOURS, BATCH);
-            })
-            .compose(failed -> {
-              c.diagnosed = failed.size();
-              List<FailedJob> retry = new ArrayList<>();
-              List<RetryPolicy.Decision> retryDecisions = new ArrayList<>();
-              List<FailedJob> permanent = new ArrayList<>();
-              List<RetryPolicy.Decision> permanentDecisions = new ArrayList<>();
-              for (FailedJob job : failed) {
-                RetryPolicy.Decision decision = policy.decide(job);
-                if (decision.outcome() == RetryPolicy.Outcome.PERMANENT) {
-                  permanent.add(job);
-                  permanentDecisions.add(decision);
-                } else {
-                  retry.add(job);
-                  retryDecisions.add(decision);
-                }
-              }
-              return jobs.scheduleRetries(conn, retry, retryDecisions)
-                  .compose(retries -> {
-                    c.retried = retries.retried();
-                    c.deferred = retries.deferred();
-                    return repo.markPermanent(permanent, permanentDecisions);
-                  });
-            })
-            .compose(permanentNotes -> {
-              c.permanentNotes = permanentNotes;
-              return repo.addCounters(c.counters());
-            })
+        return rescue(conn, c)
+            .compose(v -> reportStuck(repo, c))
+            .compose(v -> diagnose(conn, repo, c))
+            .compose(v -> repo.addCounters(c.counters()))
             .compose(ignored -> repo.recordCycle(c.summary().put("node", nodeId).put("trigger", trigger)))
             .map(at -> {
               c.finishedAt = at;
@@ -188,53 +142,88 @@ public class HealerVerticle extends VerticleBase {
         .put("message", "another healer holds the cycle lock; it is healing now")));
   }
 
+  /** Step 1: running jobs and publishing items whose lease expired are handed back (or failed at the cap). */
+  private Future<Void> rescue(SqlConnection conn, CycleResult c) {
+    return jobs.rescueExpiredLeases(conn, BATCH)
+        .compose(rescued -> {
+          c.rescued = rescued;
+          return new PublishRepository(conn).rescueExpiredLeases(BATCH);
+        })
+        .map(rescuedItems -> {
+          c.rescuedItems = rescuedItems;
+          return null;
+        });
+  }
+
+  /** Step 2: jobs pending past their start budget get one notification each; all of them are counted. */
+  private Future<Void> reportStuck(HealingRepository repo, CycleResult c) {
+    return repo.newlyStuck(startBudgetMs, BATCH)
+        .compose(stuck -> repo.markStuck(stuck, stuck.stream().map(this::stuckReason).toList()))
+        .compose(notes -> {
+          c.stuckNotes = notes;
+          return repo.stuckNow(startBudgetMs);
+        })
+        .map(stuckNow -> {
+          c.stuckNow = stuckNow;
+          return null;
+        });
+  }
+
+  /** Steps 3 and 4: each unhandled failure is retried (within the queue limit), waits for a reset, or is permanent. */
+  private Future<Void> diagnose(SqlConnection conn, HealingRepository repo, CycleResult c) {
+    return repo.unhandledFailures(FAILURE_WINDOW_HOURS, BATCH).compose(failed -> {
+      c.diagnosed = failed.size();
+      List<FailedJob> retry = new ArrayList<>();
+      List<RetryPolicy.Decision> retryDecisions = new ArrayList<>();
+      List<FailedJob> permanent = new ArrayList<>();
+      List<RetryPolicy.Decision> permanentDecisions = new ArrayList<>();
+      for (FailedJob job : failed) {
+        RetryPolicy.Decision decision = policy.decide(job);
+        boolean isPermanent = decision.outcome() == RetryPolicy.Outcome.PERMANENT;
+        (isPermanent ? permanent : retry).add(job);
+        (isPermanent ? permanentDecisions : retryDecisions).add(decision);
+      }
+      return jobs.scheduleRetries(conn, retry, retryDecisions)
+          .compose(retries -> {
+            c.retried = retries.retried();
+            c.deferred = retries.deferred();
+            return repo.markPermanent(permanent, permanentDecisions);
+          })
+          .map(permanentNotes -> {
+            c.permanentNotes = permanentNotes;
+            return null;
+          });
+    });
+  }
+
   /** Effects outside the database, only once the cycle's writes are committed. */
-  private Future<JsonObject> afterCommit(Cycle c, String trigger, long startedNanos) {
+  private Future<JsonObject> afterCommit(CycleResult c, String trigger, long startedNanos) {
     long stuck = c.stuckNow[0];
     Readiness.problem(vertx, "queue", stuck == 0 ? null : stuck + " job(s) pending longer than the start budget of "
         + startBudgetMs + " ms (oldest waiting " + c.stuckNow[1] / 1000 + " s): no worker is taking work");
-    List<Entry> entries = new ArrayList<>();
     List<JsonObject> requeued = new ArrayList<>();
     for (JsonObject job : c.rescued) {
-      boolean failed = "failed".equals(job.getString("status"));
-      if (failed) {
+      if ("failed".equals(job.getString("status"))) {
         jobs.finished(job);
       } else {
         requeued.add(job);
       }
-      entries.add(new Entry(job.getString("user_id"), AGENT, "Lease rescued", job.getString("job_id") + " "
-          + (failed ? "failed as worker_lost (attempt cap reached)" : "re-queued") + ": "
-          + job.getString("error_message"), "🛟", Level.WARNING));
-    }
-    for (JsonObject item : c.rescuedItems) {
-      entries.add(new Entry(item.getString("user_id"), AGENT, "Publishing rescued", item.getString("content_type")
-          + " #" + item.getLong("id") + " of " + item.getString("brand") + ": " + item.getString("error_message"),
-          "🛟", Level.WARNING));
     }
     if (!c.rescuedItems.isEmpty()) {
       vertx.eventBus().publish(Addresses.SCHEDULE_CHANGED, new JsonObject());
     }
-    for (JsonObject note : c.stuckNotes) {
-      entries.add(new Entry(note.getString("user_id"), AGENT, "Queued too long", note.getString("job_id") + " — "
-          + note.getString("reason") + ": " + note.getString("action"), "⚠️", Level.WARNING));
-    }
     for (JsonObject job : c.retried) {
       requeued.add(job);
-      boolean waits = "waiting_reset".equals(job.getString("healing_state"));
-      Metrics.healerRetries(metrics, job.getString("healed_category"), waits ? "wait_reset" : "backoff").increment();
-      entries.add(new Entry(job.getString("user_id"), AGENT, waits ? "Waiting for limit reset" : "Retry scheduled",
-          job.getString("job_id") + " — " + job.getString("healed_reason"), waits ? "⏳" : "🔁", Level.INFO));
-    }
-    for (JsonObject note : c.permanentNotes) {
-      entries.add(new Entry(note.getString("user_id"), AGENT, "Permanent failure", note.getString("job_id") + " — "
-          + note.getString("reason") + ": " + note.getString("action"), "🚨", Level.ERROR));
+      Metrics.healerRetries(metrics, job.getString("healed_category"),
+          CycleResult.waitsForReset(job) ? "wait_reset" : "backoff").increment();
     }
     jobs.requeued(requeued);
     if (!c.deferred.isEmpty()) {
       LOG.info("Healing cycle deferred {} retr(y/ies) past limits.maxQueuedJobs; they stay failed for a later cycle: {}",
           c.deferred.size(), c.deferred.stream().map(FailedJob::jobId).toList());
     }
-    JsonObject report = report(c, trigger, startedNanos);
+    JsonObject report = c.report(trigger, nodeId, startedNanos, BATCH);
+    List<Entry> entries = c.activity();
     if (!entries.isEmpty()) {
       LOG.info("Healing cycle: {}", report.getJsonObject("counts").encode());
     }
@@ -249,86 +238,5 @@ public class HealerVerticle extends VerticleBase {
   private String stuckReason(HealingRepository.StuckJob job) {
     return "pending for " + job.waitedMs() / 1000 + " s since it became due, past the start budget of "
         + startBudgetMs / 1000 + " s: no worker is taking work";
-  }
-
-  private JsonObject report(Cycle c, String trigger, long startedNanos) {
-    JsonArray rescued = new JsonArray();
-    c.rescued.forEach(j -> rescued.add(new JsonObject().put("job_id", j.getString("job_id"))
-        .put("status", j.getString("status")).put("attempt", j.getInteger("attempt"))));
-    JsonArray stuck = new JsonArray();
-    c.stuckNotes.forEach(n -> stuck.add(publicNote(n)));
-    JsonArray retried = new JsonArray();
-    JsonArray waiting = new JsonArray();
-    c.retried.forEach(j -> {
-      JsonObject entry = new JsonObject().put("job_id", j.getString("job_id"))
-          .put("category", j.getString("healed_category")).put("reason", j.getString("healed_reason"))
-          .put("retry_count", j.getInteger("retry_count")).put("run_at", j.getString("run_at"))
-          .put("delay_ms", j.getLong("wait_ms"));
-      ("waiting_reset".equals(j.getString("healing_state")) ? waiting : retried).add(entry);
-    });
-    JsonArray permanent = new JsonArray();
-    c.permanentNotes.forEach(n -> permanent.add(publicNote(n)));
-    JsonArray deferred = new JsonArray();
-    c.deferred.forEach(j -> deferred.add(new JsonObject().put("job_id", j.jobId()).put("reason",
-        FailureCode.QUEUE_FULL.category() + ": the user has limits.maxQueuedJobs jobs queued; retried on a later "
-            + "cycle")));
-    return new JsonObject()
-        .put("status", "completed")
-        .put("trigger", trigger)
-        .put("node", nodeId)
-        .put("finished_at", c.finishedAt)
-        .put("duration_ms", (System.nanoTime() - startedNanos) / 1_000_000)
-        .put("counts", c.summary())
-        // deferred jobs come first again in the next batch: a batch of nothing but them must not loop
-        .put("more", c.rescued.size() == BATCH || c.rescuedItems.size() == BATCH || c.stuckNotes.size() == BATCH
-            || (c.diagnosed == BATCH && c.deferred.size() < BATCH))
-        .put("rescued", rescued)
-        .put("publishing_rescued", c.rescuedItems.size())
-        .put("queued_too_long", stuck)
-        .put("retried", retried)
-        .put("waiting_reset", waiting)
-        .put("permanent", permanent)
-        .put("deferred", deferred);
-  }
-
-  static JsonObject publicNote(JsonObject note) {
-    JsonObject copy = note.copy();
-    copy.remove("user_id");
-    return copy;
-  }
-
-  /** What one cycle did, gathered step by step. */
-  private static final class Cycle {
-    List<JsonObject> rescued = List.of();
-    /** Schedule items stuck in publishing past their lease, handed back (published platforms stay done). */
-    List<JsonObject> rescuedItems = List.of();
-    List<JsonObject> stuckNotes = List.of();
-    long[] stuckNow = {0, 0};
-    int diagnosed;
-    List<JsonObject> retried = List.of();
-    /** Retries the queue limit refused: nothing written, still failed and unhandled. */
-    List<FailedJob> deferred = List.of();
-    List<JsonObject> permanentNotes = List.of();
-    String finishedAt;
-
-    Map<String, long[]> counters() {
-      Map<String, long[]> perUser = new LinkedHashMap<>();
-      retried.forEach(j -> perUser.computeIfAbsent(j.getString("user_id"), u -> new long[2])[0]++);
-      permanentNotes.forEach(n -> perUser.computeIfAbsent(n.getString("user_id"), u -> new long[2])[1]++);
-      return perUser;
-    }
-
-    JsonObject summary() {
-      long waits = retried.stream().filter(j -> "waiting_reset".equals(j.getString("healing_state"))).count();
-      return new JsonObject()
-          .put("rescued", rescued.size())
-          .put("queued_too_long", stuckNotes.size())
-          .put("pending_past_budget", stuckNow[0])
-          .put("diagnosed", diagnosed)
-          .put("retried", retried.size() - waits)
-          .put("waiting_reset", waits)
-          .put("permanent", permanentNotes.size())
-          .put("deferred", deferred.size());
-    }
   }
 }
