@@ -51,9 +51,13 @@ public final class JobRepository {
       )
       SELECT * FROM claimed ORDER BY run_at, id""";
 
+  /**
+   * Renews only leases that are still live: once a lease has expired the job belongs to the rescue, and a late
+   * heartbeat must not take it back (rescue and heartbeat would otherwise race for the same row).
+   */
   private static final String HEARTBEAT = """
       UPDATE jobs SET lease_expires_at = now() + $2 * interval '1 millisecond'
-       WHERE id = ANY($3) AND lease_owner = $1 AND status = 'generating'""";
+       WHERE id = ANY($3) AND lease_owner = $1 AND status = 'generating' AND lease_expires_at > now()""";
 
   /** Completes a batch in one round trip (group commit under load); same re-checks as a single completion. */
   private static final String COMPLETE_BATCH = """

@@ -22,7 +22,10 @@ final class Leases {
   private final long leaseMs;
   private final int maxAttempts;
   private Future<Void> releasingClaims = Future.succeededFuture();
-  /** Local send time of the last heartbeat that succeeded: every lease held then was extended from then on. */
+  /**
+   * Local send time of the last heartbeat that succeeded: every lease held then and still live was extended from
+   * then on (an expired one is left to the rescue, and its late result is discarded by the recorder's re-checks).
+   */
   private long renewedNanos = Long.MIN_VALUE;
 
   Leases(JobRepository jobs, JobEvents events, String nodeId, long leaseMs, int maxAttempts) {
