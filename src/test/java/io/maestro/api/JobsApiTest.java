@@ -8,28 +8,18 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 @DisplayName("/jobs REST: the contract's routes; bad input gets a 4xx JSON error and writes nothing")
 class JobsApiTest {
-  private static TestApp app;
-
-  @BeforeAll
-  static void start() {
-    // no workers: jobs stay where the API puts them, so every assertion sees the API's own effect
-    app = TestApp.start(new JsonObject().put("jobs.workerInstances", 0));
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    app.close();
-  }
+  // no workers: jobs stay where the API puts them, so every assertion sees the API's own effect
+  @RegisterExtension
+  static final TestApp app = TestApp.forClass(new JsonObject().put("jobs.workerInstances", 0));
 
   private static JsonObject valid() {
     return new JsonObject().put("title", "5 habits for better sleep").put("variant", "post")

@@ -8,24 +8,14 @@ import io.maestro.variant.Variant;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 @DisplayName("GET /api/variants: the variant registry with its properties, as the UI reads it")
 class VariantsApiTest {
-  private static TestApp app;
-
-  @BeforeAll
-  static void start() throws Exception {
-    app = TestApp.start(new JsonObject().put("jobs.workerInstances", 0));
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    app.close();
-  }
+  @RegisterExtension
+  static final TestApp app = TestApp.forClass(new JsonObject().put("jobs.workerInstances", 0));
 
   @Test
   @DisplayName("lists every variant in registry order with content type, media, palette and slot hours")

@@ -13,11 +13,10 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.core.buffer.Buffer;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * limits.maxQueuedJobs holds on every path that creates or re-queues a job, because every one goes through the job
@@ -27,19 +26,11 @@ import org.junit.jupiter.api.Test;
     + "limits.maxQueuedJobs, and writes nothing")
 class QueueLimitTest {
   private static final int LIMIT = 2;
-  private static TestApp app;
-
-  @BeforeAll
-  static void start() {
-    // no workers (queued jobs stay pending), no healer timer: only what a test triggers happens
-    app = TestApp.start(new JsonObject().put("jobs.workerInstances", 0).put("limits.maxQueuedJobs", LIMIT)
-        .put("healer.intervalMs", 3_600_000).put("healer.jitterPercent", 0));
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    app.close();
-  }
+  // no workers (queued jobs stay pending), no healer timer: only what a test triggers happens
+  @RegisterExtension
+  static final TestApp app = TestApp.forClass(
+      new JsonObject().put("jobs.workerInstances", 0).put("limits.maxQueuedJobs", LIMIT)
+          .put("healer.intervalMs", 3_600_000).put("healer.jitterPercent", 0));
 
   @BeforeEach
   void empty() throws Exception {
