@@ -113,7 +113,8 @@ class ArchitectureTest {
   }
 
   @Test
-  @DisplayName("6. only JobService and the dispatcher (DispatcherVerticle, OutcomeRecorder, Leases) write jobs rows; "
+  @DisplayName("6. only JobService and the dispatcher (DispatcherVerticle, OutcomeRecorder, Leases, ProgressRelay) "
+      + "write jobs rows; "
       + "everything else only reads them through JobRepository")
   void onlyJobOwnersWriteJobs() {
     ONLY_JOB_OWNERS_WRITE_JOBS.check(production);
@@ -127,7 +128,8 @@ class ArchitectureTest {
 
   private static DescribedPredicate<JavaClass> notJobWriters() {
     Set<String> writers = Set.of(JobService.class.getName(), DispatcherVerticle.class.getName(),
-        JobRepository.class.getName(), "io.maestro.jobs.OutcomeRecorder", "io.maestro.jobs.Leases");
+        JobRepository.class.getName(), "io.maestro.jobs.OutcomeRecorder", "io.maestro.jobs.Leases",
+        "io.maestro.jobs.ProgressRelay");
     // nested and anonymous classes (lambdas compile into their outer class) count as their outer class
     return DescribedPredicate.describe("are not JobService, JobRepository or the dispatcher's parts",
         c -> !writers.contains(c.getName()) && !c.getEnclosingClass().map(e -> writers.contains(e.getName()))

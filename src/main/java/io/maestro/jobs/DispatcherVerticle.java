@@ -5,7 +5,6 @@ import io.maestro.config.MaestroConfig;
 import io.maestro.failure.Failure;
 import io.maestro.failure.FailureClassifier;
 import io.maestro.failure.FailureCode;
-import io.maestro.metrics.Metrics;
 import io.maestro.node.NodeContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -16,8 +15,6 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -41,8 +38,6 @@ public class DispatcherVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(DispatcherVerticle.class);
   /** Extra time the dispatcher gives a worker beyond the job deadline before it stops waiting for the reply. */
   private static final long REPLY_GRACE_MS = 5_000;
-  /** Progress is published live at once but written to the database at most this often per job. */
-  private static final long PROGRESS_PERSIST_INTERVAL_NANOS = 1_000_000_000L;
 
   private final NodeContext node;
   private final Set<String> idleWorkers = new LinkedHashSet<>();
@@ -54,6 +49,7 @@ public class DispatcherVerticle extends VerticleBase {
   private JobEvents events;
   private OutcomeRecorder recorder;
   private Leases leases;
+  private ProgressRelay progress;
   private MeterRegistry metrics;
   private String nodeId;
   private long leaseMs;
@@ -81,6 +77,7 @@ public class DispatcherVerticle extends VerticleBase {
     events = new JobEvents(vertx);
     recorder = new OutcomeRecorder(jobs, events, metrics, nodeId);
     leases = new Leases(jobs, events, nodeId, leaseMs, config.integer(MaestroConfig.MAX_ATTEMPTS));
+    progress = new ProgressRelay(vertx, jobs, nodeId, runningByPk::get);
     long pollMs = config.longValue(MaestroConfig.POLL_INTERVAL);
 
     var bus = vertx.eventBus();
@@ -89,7 +86,7 @@ public class DispatcherVerticle extends VerticleBase {
     return Future.all(
         bus.<JsonObject>localConsumer(Addresses.WORKER_READY, this::workerReady).completion(),
         bus.<JsonObject>localConsumer(Addresses.WORKER_GONE, this::workerGone).completion(),
-        bus.<JsonObject>localConsumer(Addresses.JOB_PROGRESS, this::progress).completion(),
+        bus.<JsonObject>localConsumer(Addresses.JOB_PROGRESS, progress::relay).completion(),
         bus.consumer(Addresses.JOBS_QUEUED, message -> fill()).completion())
         .onSuccess(ignored -> rescueThenFill());
   }
@@ -193,7 +190,7 @@ public class DispatcherVerticle extends VerticleBase {
     idleWorkers.remove(worker);
     ClaimedJob claimed = ClaimedJob.of(job, deadlineMs);
     RunningJob running = new RunningJob(claimed);
-    recordDispatchLatency(running, job, System.nanoTime() - next.claimedNanos());
+    DispatchLatency.record(metrics, running, job, System.nanoTime() - next.claimedNanos());
     busyWorkers.put(worker, running);
     runningByPk.put(running.pk, running);
     events.update(job);
@@ -213,25 +210,6 @@ public class DispatcherVerticle extends VerticleBase {
           }
           fill();
         });
-  }
-
-  /**
-   * Claim time minus the moment the job became due (the later of run_at and when it was last queued), plus the time
-   * it then waited prefetched.
-   */
-  private void recordDispatchLatency(RunningJob running, JsonObject job, long prefetchedNanos) {
-    try {
-      Instant claimed = Instant.parse(job.getString("claimed_at"));
-      Instant runAt = Instant.parse(job.getString("run_at"));
-      Instant queuedAt = Instant.parse(job.getString("queued_at"));
-      Instant due = runAt.isAfter(queuedAt) ? runAt : queuedAt;
-      Duration queued = Duration.between(due, claimed).isNegative() ? Duration.ZERO : Duration.between(due, claimed);
-      Metrics.dispatchLatency(metrics, running.variant).record(queued.plusNanos(prefetchedNanos));
-    } catch (RuntimeException e) {
-      try (JobMdc mdc = JobMdc.of(running.jobId, running.attempt)) {
-        LOG.debug("No dispatch latency for {}: {}", running.jobId, e.getMessage());
-      }
-    }
   }
 
   /**
@@ -262,33 +240,6 @@ public class DispatcherVerticle extends VerticleBase {
       }
     }
     recorder.record(running, null, failure, step);
-  }
-
-  private void progress(Message<JsonObject> message) {
-    JobProgress progress = JobProgress.fromJson(message.body());
-    RunningJob running = runningByPk.get(progress.pk());
-    if (running == null || running.attempt != progress.attempt()) {
-      return; // the attempt is over: its outcome has been (or is being) recorded
-    }
-    if (progress.brand() != null) {
-      running.brandDone(progress.brand());
-    }
-    vertx.eventBus().publish(Addresses.jobUpdates(running.userId), new JsonObject()
-        .put("job_id", running.jobId).put("status", "generating").put("attempt", running.attempt)
-        .put("progress_percent", progress.percent()).put("current_step", progress.step()));
-    long now = System.nanoTime();
-    if (now - running.lastPersistNanos < PROGRESS_PERSIST_INTERVAL_NANOS) {
-      return;
-    }
-    running.lastPersistNanos = now;
-    JsonObject outputs = running.unpersistedOutputs;
-    running.unpersistedOutputs = new JsonObject();
-    jobs.progress(running.pk, running.attempt, nodeId, progress.step(), progress.percent(), outputs)
-        .onFailure(e -> {
-          try (JobMdc mdc = JobMdc.of(running.jobId, running.attempt)) {
-            LOG.debug("Progress of {} not recorded: {}", running.jobId, e.getMessage());
-          }
-        });
   }
 
   /**
