@@ -132,7 +132,20 @@ public final class TestApp implements AutoCloseable, BeforeAllCallback, AfterAll
   @Override
   public void close() throws Exception {
     http.close();
-    vertx.close().await(30, TimeUnit.SECONDS);
+    try {
+      vertx.close().await(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      // what holds a close up is only visible in the threads at that moment: print them for the report
+      StringBuilder dump = new StringBuilder("Vert.x did not close within 30 s; threads:\n");
+      for (var info : java.lang.management.ManagementFactory.getThreadMXBean().dumpAllThreads(true, true)) {
+        dump.append(info.toString());
+        for (StackTraceElement frame : info.getStackTrace()) {
+          dump.append("\t\tat ").append(frame).append('\n');
+        }
+      }
+      System.err.println(dump);
+      throw e;
+    }
   }
 
   /** Deploys job workers with the given renderers (as MainVerticle does, but with test stages). */
