@@ -24,9 +24,10 @@ import org.junit.jupiter.api.Test;
  * Measures, does not assert: dispatch latency (commit of a new job → its worker starts) and no-op job throughput with
  * persistence, on a durable PostgreSQL ({@link BenchPostgres}: embedded with fsync=on, or
  * {@code -Dbench.db.url=postgresql://…}). Run: {@code ./mvnw -B test -Pbenchmark -Dtest=DispatchBenchmark}; pick runs
- * with {@code -Dbench.workers=2,16}, {@code -Dbench.jobs=10000} and {@code -Dbench.prefetch=off,on} (jobs.prefetch;
- * off claims only for idle workers, as before batched dispatch — both in one sitting make an A/B on a noisy
- * machine). Results go to docs/PERFORMANCE.md.
+ * with {@code -Dbench.workers=2,16}, {@code -Dbench.jobs=10000}, {@code -Dbench.booking=off,on} (schedule.autoBook)
+ * and {@code -Dbench.prefetch=off,on} (jobs.prefetch; off claims only for idle workers, as before batched dispatch —
+ * both in one sitting make an A/B on a noisy machine); {@code -Dbench.jvm=…} adds JVM flags to the test JVM (a JFR
+ * recording, say). Results go to docs/PERFORMANCE.md.
  */
 @Tag("benchmark")
 @DisplayName("Benchmark: dispatch latency and no-op throughput")
@@ -44,7 +45,7 @@ class DispatchBenchmark {
   @Test
   @DisplayName("dispatch latency p50/p99 over 2,000 sequential jobs with idle workers")
   void latency() throws Exception {
-    for (boolean prefetch : prefetchModes()) {
+    for (boolean prefetch : modes("bench.prefetch", "on")) {
       latency(prefetch);
     }
   }
@@ -83,17 +84,18 @@ class DispatchBenchmark {
     int count = Integer.getInteger("bench.jobs", 10_000);
     for (String workerCount : System.getProperty("bench.workers", "2,16").split(",")) {
       int workers = Integer.parseInt(workerCount.trim());
-      for (boolean booking : new boolean[] {false, true}) {
-        for (boolean prefetch : prefetchModes()) {
+      for (boolean booking : modes("bench.booking", "off,on")) {
+        for (boolean prefetch : modes("bench.prefetch", "on")) {
           run(workers, count, booking, prefetch);
         }
       }
     }
   }
 
-  private static List<Boolean> prefetchModes() {
+  /** "off,on" → [false, true]: the modes of one switch to measure, in order. */
+  private static List<Boolean> modes(String property, String defaults) {
     List<Boolean> modes = new ArrayList<>();
-    for (String mode : System.getProperty("bench.prefetch", "on").split(",")) {
+    for (String mode : System.getProperty(property, defaults).split(",")) {
       modes.add(mode.trim().equals("on"));
     }
     return modes;
@@ -106,16 +108,31 @@ class DispatchBenchmark {
       app.execute("INSERT INTO jobs (user_id, title, variant, brands) SELECT 'local', 'noop ' || g, 'post',"
           + " '[\"healthycollege\"]' FROM generate_series(1, " + count + ") g");
       app.execute("VACUUM ANALYZE jobs");
+      // completions are counted from the finished events (published after each batch commits), not by polling
+      // count(*): a poll every few milliseconds would be a second load on the server being measured
+      java.util.concurrent.CountDownLatch completed = new java.util.concurrent.CountDownLatch(count);
+      app.vertx.eventBus().<JsonObject>localConsumer(Addresses.JOB_FINISHED, message -> {
+        if ("completed".equals(message.body().getString("status"))) {
+          completed.countDown();
+        }
+      }).completion().await(10, TimeUnit.SECONDS);
       String loadBefore = load();
       long start = System.nanoTime();
       app.deployWorkers(DispatchBenchmark::noop, workers);
-      Eventually.await(count + " completed", Duration.ofMinutes(10),
-          () -> app.count("SELECT count(*) FROM jobs WHERE status = 'completed'"), n -> n == count);
+      if (!completed.await(10, TimeUnit.MINUTES)) {
+        throw new AssertionError(completed.getCount() + " of " + count + " jobs not completed after 10 minutes");
+      }
       double seconds = (System.nanoTime() - start) / 1e9;
+      long inDatabase = app.count("SELECT count(*) FROM jobs WHERE status = 'completed'");
+      if (inDatabase != count) {
+        throw new AssertionError(count + " finished events but " + inDatabase + " completed rows");
+      }
       String booked = "";
       if (booking) {
-        Eventually.await(count + " booked", Duration.ofMinutes(10),
-            () -> app.count("SELECT count(*) FROM schedule"), n -> n == count);
+        Eventually.await(count + " booked", Duration.ofMinutes(10), () -> {
+          Thread.sleep(250); // a light poll: the bookings are still being made on the measured server
+          return app.count("SELECT count(*) FROM schedule");
+        }, n -> n == count);
         double bookedSeconds = (System.nanoTime() - start) / 1e9;
         booked = String.format(", all %d booked after %.2f s = %.0f jobs/s", count, bookedSeconds,
             count / bookedSeconds);
