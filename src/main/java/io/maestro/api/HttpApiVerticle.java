@@ -64,7 +64,7 @@ public class HttpApiVerticle extends VerticleBase {
     new HealingRoutes(vertx, pool, jobService).mount(router);
     new AgentRoutes(new io.maestro.agents.AgentRepository(pool)).mount(router);
     new MaestroRoutes(vertx, pool, config).mount(router);
-    new ScheduleRoutes(new ScheduleRepository(pool), jobService).mount(router);
+    new ScheduleRoutes(vertx, new ScheduleRepository(pool), jobService).mount(router);
     PublishRoutes.create(vertx, pool, config).mount(router);
     router.get("/api/brands").handler(ctx -> new BrandRepository(pool).list(Auth.userId(ctx))
         .onSuccess(brands -> Responses.json(ctx, 200, new JsonObject().put("brands", brands)))

@@ -1,8 +1,10 @@
 package io.maestro.api;
 
+import io.maestro.bus.Addresses;
 import io.maestro.jobs.JobService;
 import io.maestro.schedule.ScheduleRepository;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -13,16 +15,20 @@ import java.util.Set;
 
 /**
  * The publishing calendar: list, reschedule, unschedule. Rescheduling keeps the one-item-per-slot rule (409 when the
- * brand's slot is taken) and writes the new time back into the job's brand output.
+ * brand's slot is taken) and writes the new time back into the job's brand output. Either change tells the publishers
+ * (maestro.schedule.changed): each has armed its timer for the next due item it knew of, and an item moved earlier
+ * must go out at its new time, not at the next backstop poll.
  */
 final class ScheduleRoutes {
   private static final Set<String> STATUSES = Set.of("scheduled", "published", "cancelled");
   private static final Set<String> RESCHEDULE_FIELDS = Set.of("slot_at");
 
+  private final Vertx vertx;
   private final ScheduleRepository schedule;
   private final JobService jobs;
 
-  ScheduleRoutes(ScheduleRepository schedule, JobService jobs) {
+  ScheduleRoutes(Vertx vertx, ScheduleRepository schedule, JobService jobs) {
+    this.vertx = vertx;
     this.schedule = schedule;
     this.jobs = jobs;
   }
@@ -60,6 +66,7 @@ final class ScheduleRoutes {
         .compose(item -> item.isEmpty() ? Future.succeededFuture(item)
             : jobs.setScheduledTime(userId, item.get().getString("job_id"), item.get().getString("brand"),
                 item.get().getString("slot_at")).map(item))
+        .onSuccess(this::scheduleChanged)
         .onSuccess(item -> respond(ctx, item, i -> new JsonObject().put("status", "rescheduled").put("item", i)))
         .onFailure(ctx::fail);
   }
@@ -70,8 +77,15 @@ final class ScheduleRoutes {
         .compose(item -> item.isEmpty() ? Future.succeededFuture(item)
             : jobs.setScheduledTime(userId, item.get().getString("job_id"), item.get().getString("brand"), null)
                 .map(item))
+        .onSuccess(this::scheduleChanged)
         .onSuccess(item -> respond(ctx, item, i -> new JsonObject().put("status", "unscheduled").put("item", i)))
         .onFailure(ctx::fail);
+  }
+
+  private void scheduleChanged(Optional<JsonObject> item) {
+    if (item.isPresent()) {
+      vertx.eventBus().publish(Addresses.SCHEDULE_CHANGED, new JsonObject());
+    }
   }
 
   private static void respond(RoutingContext ctx, Optional<JsonObject> item,

@@ -43,8 +43,8 @@ public final class Addresses {
   public static final String BURST_TRIGGER = "maestro.burst.trigger";
 
   /**
-   * Published (cluster-wide) when schedule items are booked or made due (publish now, retry, rescue): every
-   * publisher re-reads when the next item is due.
+   * Published (cluster-wide) when schedule items are booked, moved, removed or made due (reschedule, unschedule,
+   * publish now, retry, rescue): every publisher re-reads when the next item is due.
    */
   public static final String SCHEDULE_CHANGED = "maestro.schedule.changed";
 

@@ -93,6 +93,23 @@ class ScheduleApiTest {
   }
 
   @Test
+  @DisplayName("an item rescheduled to a few seconds from now goes out then, not at the publisher's next backstop poll"
+      + " (a minute away)")
+  void rescheduledEarlierGoesOutAtItsNewTime() throws Exception {
+    JsonObject item = scheduled("healthycollege");
+    // the booking woke the publisher, which armed its timer for this item's slot, hours away (capped at the poll)
+    Instant soon = Instant.now().plusSeconds(3).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    var moved = Http.post(app.http, "/api/schedule/" + item.getLong("id") + "/reschedule",
+        new JsonObject().put("slot_at", soon.toString()));
+    assertThat(moved.statusCode()).as(moved.bodyAsString()).isEqualTo(200);
+    Eventually.await("the item published (dry run)", Duration.ofSeconds(20),
+        () -> Http.get(app.http, "/api/schedule/" + item.getLong("id")).bodyAsJsonObject(),
+        i -> "published".equals(i.getString("status")));
+    assertThat(app.count("SELECT count(*) FROM schedule WHERE id = " + item.getLong("id")
+        + " AND slot_at = '" + soon + "' AND published_at >= slot_at")).as("at its new slot, not before").isEqualTo(1);
+  }
+
+  @Test
   @DisplayName("unschedule removes the item, clears scheduled_time and frees the slot for the next completion")
   void unschedule() throws Exception {
     JsonObject item = scheduled("healthycollege");
