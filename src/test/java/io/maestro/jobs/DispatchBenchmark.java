@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
  * Measures, does not assert: dispatch latency (commit of a new job → its worker starts) and no-op job throughput with
  * persistence, on a durable PostgreSQL ({@link BenchPostgres}: embedded with fsync=on, or
  * {@code -Dbench.db.url=postgresql://…}). Run: {@code ./mvnw -B test -Pbenchmark -Dtest=DispatchBenchmark}; pick runs
- * with {@code -Dbench.workers=2,16}, {@code -Dbench.jobs=10000}, {@code -Dbench.booking=off,on} (schedule.autoBook)
+ * with {@code -Dbench.workers=2,16}, {@code -Dbench.jobs=10000}, {@code -Dbench.warmupJobs=5000} (an unreported
+ * first run, 0 for none), {@code -Dbench.booking=off,on} (schedule.autoBook)
  * and {@code -Dbench.prefetch=off,on} (jobs.prefetch; off claims only for idle workers, as before batched dispatch —
  * both in one sitting make an A/B on a noisy machine); {@code -Dbench.jvm=…} adds JVM flags to the test JVM (a JFR
  * recording, say). Results go to docs/PERFORMANCE.md.
@@ -82,11 +83,17 @@ class DispatchBenchmark {
   @DisplayName("no-op job throughput with persistence, with slot booking off and on")
   void throughput() throws Exception {
     int count = Integer.getInteger("bench.jobs", 10_000);
+    // one unreported run first: the JIT compiles the dispatch path there, not inside the first measured run (which
+    // otherwise reads 25-35% low at 2 instances)
+    int warmup = Integer.getInteger("bench.warmupJobs", 5_000);
+    if (warmup > 0) {
+      run(2, warmup, false, true, false);
+    }
     for (String workerCount : System.getProperty("bench.workers", "2,16").split(",")) {
       int workers = Integer.parseInt(workerCount.trim());
       for (boolean booking : modes("bench.booking", "off,on")) {
         for (boolean prefetch : modes("bench.prefetch", "on")) {
-          run(workers, count, booking, prefetch);
+          run(workers, count, booking, prefetch, true);
         }
       }
     }
@@ -101,7 +108,7 @@ class DispatchBenchmark {
     return modes;
   }
 
-  private void run(int workers, int count, boolean booking, boolean prefetch) throws Exception {
+  private void run(int workers, int count, boolean booking, boolean prefetch, boolean report) throws Exception {
     STARTED.clear();
     try (TestApp app = TestApp.start(BenchPostgres.newDatabase(), new JsonObject().put("jobs.workerInstances", 0)
         .put("db.poolSize", 16).put("schedule.autoBook", booking).put("jobs.prefetch", prefetch))) {
@@ -137,7 +144,8 @@ class DispatchBenchmark {
         booked = String.format(", all %d booked after %.2f s = %.0f jobs/s", count, bookedSeconds,
             count / bookedSeconds);
       }
-      System.out.printf("BENCH throughput: %d worker instance(s), slot booking %s, prefetch %s, %s: %d no-op jobs"
+      System.out.printf((report ? "BENCH" : "warm-up") + " throughput: %d worker instance(s), slot booking %s,"
+          + " prefetch %s, %s: %d no-op jobs"
           + " completed in %.2f s = %.0f jobs/s%s (load %s before, %s after)%n", workers, booking ? "on" : "off",
           prefetch ? "on" : "off",
           BenchPostgres.describe(), count, seconds, count / seconds, booked, loadBefore, load());
