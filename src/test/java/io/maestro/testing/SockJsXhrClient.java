@@ -27,6 +27,14 @@ public final class SockJsXhrClient implements AutoCloseable {
   public enum Transport { XHR_STREAMING, XHR_POLLING }
 
   private final HttpClient http;
+  /**
+   * Every request starts on this one event-loop context. A chunk that arrives before the response's handler is set
+   * is dropped (HttpEventHandler.handleChunk). A request started from the test thread may get its response head on
+   * a context of its own, a hop away from the connection's thread, so the chunks can overtake it: once in CI the
+   * xhr_streaming open frame never reached the client although the server streamed for 10 s. Started on this
+   * context, head and chunks are handled on one thread in order, and the handler is set before the first chunk.
+   */
+  private final io.vertx.core.Context context;
   private final int port;
   private final String base;
   private final String query;
@@ -47,6 +55,7 @@ public final class SockJsXhrClient implements AutoCloseable {
     // connection can be reused for the next poll just as it closes, and that poll is lost. Browsers retry such a
     // request on a new connection; without keep-alive every request here has a connection of its own.
     this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false));
+    this.context = vertx.getOrCreateContext();
     this.port = port;
     this.base = "/eventbus/" + (100 + (int) (Math.random() * 800)) + "/" + UUID.randomUUID().toString().replace("-", "");
     this.query = query == null ? "" : "?" + query;
@@ -80,31 +89,31 @@ public final class SockJsXhrClient implements AutoCloseable {
 
   private void stream() {
     StringBuilder pending = new StringBuilder();
-    http.request(post("/xhr_streaming")).compose(req -> req.send()).onSuccess(response -> {
-      response.handler(chunk -> {
-        pending.append(chunk.toString());
-        int newline;
-        while ((newline = pending.indexOf("\n")) >= 0) {
-          String line = pending.substring(0, newline);
-          pending.delete(0, newline + 1);
-          frame(line);
-        }
-      });
-    });
+    context.runOnContext(ignored -> http.request(post("/xhr_streaming")).compose(req -> req.send())
+        .onSuccess(response -> response.handler(chunk -> {
+          pending.append(chunk.toString());
+          int newline;
+          while ((newline = pending.indexOf("\n")) >= 0) {
+            String line = pending.substring(0, newline);
+            pending.delete(0, newline + 1);
+            frame(line);
+          }
+        })));
   }
 
   private void poll() {
     if (closed.get() || closeFrame != null) {
       return;
     }
-    http.request(post("/xhr")).compose(req -> req.send()).compose(HttpClientResponse::body).onComplete(body -> {
-      if (body.succeeded()) {
-        body.result().toString().lines().forEach(this::frame);
-        poll();
-      } else if (pollFailures.incrementAndGet() <= 3) {
-        poll(); // as a browser's XHR would, on a fresh connection; the session outlives one failed poll
-      }
-    });
+    context.runOnContext(ignored -> http.request(post("/xhr")).compose(req -> req.send())
+        .compose(HttpClientResponse::body).onComplete(body -> {
+          if (body.succeeded()) {
+            body.result().toString().lines().forEach(this::frame);
+            poll();
+          } else if (pollFailures.incrementAndGet() <= 3) {
+            poll(); // as a browser's XHR would, on a fresh connection; the session outlives one failed poll
+          }
+        }));
   }
 
   private void frame(String line) {
