@@ -138,7 +138,11 @@ public final class TestApp implements AutoCloseable, BeforeAllCallback, AfterAll
       // what holds a close up is only visible in the threads at that moment: print them for the report
       StringBuilder dump = new StringBuilder("Vert.x did not close within 30 s; threads:\n");
       for (var info : java.lang.management.ManagementFactory.getThreadMXBean().dumpAllThreads(true, true)) {
-        dump.append(info.toString());
+        // ThreadInfo.toString() would cut the stack at 8 frames: the header by hand, then every frame
+        dump.append('"').append(info.getThreadName()).append("\" ").append(info.getThreadState())
+            .append(info.getLockName() == null ? "" : " on " + info.getLockName())
+            .append(info.getLockOwnerName() == null ? "" : " owned by \"" + info.getLockOwnerName() + '"')
+            .append('\n');
         for (StackTraceElement frame : info.getStackTrace()) {
           dump.append("\t\tat ").append(frame).append('\n');
         }
