@@ -20,7 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-@DisplayName("JobRepository: what a claim's commit waits for")
+@DisplayName("JobRepository: what a claim leases and what its commit waits for")
 class JobRepositoryTest {
   private Vertx vertx;
   private Pool pool;
@@ -75,5 +75,18 @@ class JobRepositoryTest {
         .await(10, TimeUnit.SECONDS);
     assertThat(completed).hasSize(1);
     assertThat(synchronousCommit()).as("after the completion").isEqualTo("on");
+  }
+
+  @Test
+  @DisplayName("a claim leases each job for exactly the lease it is given, counted from the claim, to this node")
+  void claimLeasesForTheGivenTime() throws Exception {
+    JobRepository jobs = new JobRepository(connection);
+    assertThat(jobs.claim("node-a", 30_000, 2).await(10, TimeUnit.SECONDS)).hasSize(2);
+    assertThat(jobs.claim("node-b", 1_500, 1).await(10, TimeUnit.SECONDS)).hasSize(1);
+    var leases = connection.query("SELECT lease_owner, extract(epoch FROM lease_expires_at - claimed_at)::numeric"
+        + " FROM jobs WHERE status = 'generating' ORDER BY id").execute().await(10, TimeUnit.SECONDS);
+    List<String> seen = new java.util.ArrayList<>();
+    leases.forEach(row -> seen.add(row.getString(0) + " " + row.getBigDecimal(1).stripTrailingZeros().toPlainString()));
+    assertThat(seen).containsExactly("node-a 30", "node-a 30", "node-b 1.5");
   }
 }
