@@ -43,6 +43,7 @@ public class MainVerticle extends VerticleBase {
   private final RendererFactory renderers;
   private EmbeddedDatabase embedded;
   private Pool pool;
+  private Pool claimPool;
   private volatile NodeContext context;
 
   /** With the node's real renderers: post images and reels ({@link MediaRenderers#create}). */
@@ -84,7 +85,8 @@ public class MainVerticle extends VerticleBase {
   private Future<?> deployActors(MaestroConfig config, String dbUrl) {
     String nodeId = config.string(MaestroConfig.NODE_ID).isBlank() ? defaultNodeId() : config.string(MaestroConfig.NODE_ID);
     pool = Database.pool(vertx, dbUrl, config);
-    NodeContext node = new NodeContext(config, pool, nodeId, Metrics.registry(vertx), renderers, new NodeRuntime());
+    claimPool = Database.claimPool(vertx, dbUrl);
+    NodeContext node = new NodeContext(config, pool, claimPool, nodeId, Metrics.registry(vertx), renderers, new NodeRuntime());
     context = node;
     int workers = config.integer(MaestroConfig.WORKER_INSTANCES);
     return pool.preparedQuery("SELECT maestro_provision_user($1)").execute(Tuple.of(config.string(MaestroConfig.LOCAL_USER)))
@@ -126,7 +128,8 @@ public class MainVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    Future<Void> closed = pool == null ? Future.succeededFuture() : pool.close();
+    Future<Void> closed = Future.all(pool == null ? Future.succeededFuture() : pool.close(),
+        claimPool == null ? Future.succeededFuture() : claimPool.close()).mapEmpty();
     return closed.eventually(() -> embedded == null ? Future.succeededFuture()
         : vertx.executeBlocking(() -> {
           embedded.close(); // last: every actor has stopped using it

@@ -46,6 +46,8 @@ public class DispatcherVerticle extends VerticleBase {
   /** Claimed, leased and not yet started: at most one per worker, oldest first. */
   private final Deque<Prefetched> prefetched = new ArrayDeque<>();
   private JobRepository jobs;
+  /** The same SQL on the claim connection (statement kept, plan pinned): see {@code Database.claimPool}. */
+  private JobRepository claims;
   private JobEvents events;
   private OutcomeRecorder recorder;
   private Leases leases;
@@ -68,6 +70,7 @@ public class DispatcherVerticle extends VerticleBase {
   public Future<?> start() {
     MaestroConfig config = node.config();
     jobs = new JobRepository(node.pool());
+    claims = new JobRepository(node.claimPool());
     metrics = node.metrics();
     nodeId = node.nodeId();
     leaseMs = config.longValue(MaestroConfig.LEASE);
@@ -141,7 +144,8 @@ public class DispatcherVerticle extends VerticleBase {
       return;
     }
     startPrefetched();
-    int wanted = idleWorkers.size() + (prefetch ? workerCount() - prefetched.size() : 0);
+    int wanted = Math.min(JobRepository.MAX_CLAIM,
+        idleWorkers.size() + (prefetch ? workerCount() - prefetched.size() : 0));
     if (wanted <= 0) {
       return;
     }
@@ -151,7 +155,7 @@ public class DispatcherVerticle extends VerticleBase {
     }
     claiming = true;
     claimAgain = false;
-    jobs.claim(nodeId, leaseMs, wanted)
+    claims.claim(nodeId, leaseMs, wanted)
         .onComplete(result -> {
           claiming = false;
           if (result.failed()) {

@@ -24,6 +24,9 @@ import java.util.Optional;
  * re-run job.
  */
 public final class JobRepository {
+  /** Most jobs one claim takes: one running and one prefetched for each of 64 workers (jobs.workerInstances' most). */
+  public static final int MAX_CLAIM = 128;
+
   private static final String INSERT = """
       INSERT INTO jobs (user_id, title, content_lines, variant, ai_prompt, cta_type, brands, platforms, fixed_title,
                         caption, slide_texts, proposal_id, max_retries)
@@ -37,6 +40,11 @@ public final class JobRepository {
    * late result is discarded by the attempt check. Nothing that follows can be durable without it: the outcome's
    * synchronous commit flushes the WAL up to and including the claim. On a durable server this halves the fsyncs
    * per job (each job is a claim and a completion).
+   *
+   * <p>The batch size is a literal, not a parameter. The dispatcher keeps this statement prepared (see
+   * {@code Database.claimPool}), and with {@code LIMIT $n} PostgreSQL's generic plan assumes a tenth of the table is
+   * wanted, never beats a custom plan, and every claim is planned anew anyway. One statement text per batch size (at
+   * most {@link #MAX_CLAIM}) keeps one plan each.
    */
   private static final String CLAIM = """
       WITH due AS (
@@ -44,7 +52,7 @@ public final class JobRepository {
          WHERE status = 'pending' AND run_at <= now()
          ORDER BY run_at, id
          FOR UPDATE SKIP LOCKED
-         LIMIT $3
+         LIMIT %d
       ), claimed AS (
         UPDATE jobs j
            SET status = 'generating', attempt = j.attempt + 1, claimed_at = now(),
@@ -399,8 +407,12 @@ public final class JobRepository {
         });
   }
 
+  /** Claims up to {@code slots} (1 to {@link #MAX_CLAIM}) due jobs, oldest first, each with its attempt opened. */
   public Future<List<JsonObject>> claim(String node, long leaseMs, int slots) {
-    return pool.preparedQuery(CLAIM).execute(Tuple.of(node, leaseMs, slots)).map(JobRepository::all);
+    if (slots < 1 || slots > MAX_CLAIM) {
+      throw new IllegalArgumentException("a claim takes 1 to " + MAX_CLAIM + " jobs, not " + slots);
+    }
+    return pool.preparedQuery(CLAIM.formatted(slots)).execute(Tuple.of(node, leaseMs)).map(JobRepository::all);
   }
 
   public Future<Integer> heartbeat(String node, long leaseMs, Long[] jobPks) {

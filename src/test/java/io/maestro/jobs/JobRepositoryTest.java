@@ -20,7 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-@DisplayName("JobRepository: what a claim leases and what its commit waits for")
+@DisplayName("JobRepository: what a claim leases, what its commit waits for, and how it is planned")
 class JobRepositoryTest {
   private Vertx vertx;
   private Pool pool;
@@ -88,5 +88,73 @@ class JobRepositoryTest {
     List<String> seen = new java.util.ArrayList<>();
     leases.forEach(row -> seen.add(row.getString(0) + " " + row.getBigDecimal(1).stripTrailingZeros().toPlainString()));
     assertThat(seen).containsExactly("node-a 30", "node-a 30", "node-b 1.5");
+  }
+
+  /** A connection like the dispatcher's claim connection ({@code Database.claimPool}), with a durable default. */
+  private SqlConnection claimConnection() throws Exception {
+    Pool claims = PgBuilder.pool().with(new PoolOptions().setMaxSize(1))
+        .connectingTo(Database.claimConnectOptions(url).addProperty("synchronous_commit", "on")).using(vertx).build();
+    return claims.getConnection().await(10, TimeUnit.SECONDS);
+  }
+
+  private static io.vertx.sqlclient.Row claimStatement(SqlConnection on) throws Exception {
+    var rows = on.query("SELECT name, generic_plans, custom_plans FROM pg_prepared_statements"
+        + " WHERE statement LIKE '%FOR UPDATE SKIP LOCKED%'").execute().await(10, TimeUnit.SECONDS);
+    assertThat(rows.size()).as("the claim's prepared statements on this connection").isEqualTo(1);
+    return rows.iterator().next();
+  }
+
+  private void insertJobs(int count) throws Exception {
+    TestPostgres.count(url, "WITH made AS (INSERT INTO jobs (user_id, title, variant, brands) SELECT 'local', 'more ' || g,"
+        + " 'post', '[\"healthycollege\"]' FROM generate_series(1, " + count + ") g RETURNING 1) SELECT count(*) FROM made");
+  }
+
+  @Test
+  @DisplayName("on the claim connection a claim is prepared once and keeps one plan over a queue of 20,000: PostgreSQL "
+      + "stops planning it anew after its first executions (a LIMIT parameter would prevent that)")
+  void claimKeepsOnePlanOnTheClaimConnection() throws Exception {
+    // a queue of realistic size: on a handful of rows a generic plan costs what a custom one does either way
+    insertJobs(20_000);
+    connection.query("ANALYZE jobs").execute().await(30, TimeUnit.SECONDS);
+    SqlConnection claims = claimConnection();
+    JobRepository jobs = new JobRepository(claims);
+    for (int i = 0; i < 12; i++) {
+      assertThat(jobs.claim("node-a", 30_000, 1).await(10, TimeUnit.SECONDS)).as("claim %d", i).hasSize(1);
+    }
+    var statement = claimStatement(claims);
+    assertThat(statement.getLong("generic_plans")).as("executions that reused the one plan").isGreaterThanOrEqualTo(6);
+    assertThat(statement.getLong("custom_plans")).as("executions planned anew").isLessThanOrEqualTo(6);
+  }
+
+  @Test
+  @DisplayName("a claim plan kept from when the queue was empty still reaches the jobs through indexes once 20,000 "
+      + "are due: no sequential scan, no hash join (the claim connection rules them out)")
+  void keptClaimPlanStaysOnIndexes() throws Exception {
+    SqlConnection claims = claimConnection();
+    JobRepository jobs = new JobRepository(claims);
+    connection.query("DELETE FROM jobs").execute().await(10, TimeUnit.SECONDS);
+    connection.query("ANALYZE jobs").execute().await(30, TimeUnit.SECONDS);
+    for (int i = 0; i < 8; i++) {
+      assertThat(jobs.claim("node-a", 30_000, 4).await(10, TimeUnit.SECONDS)).isEmpty();
+    }
+    String name = claimStatement(claims).getString("name");
+    insertJobs(20_000); // no ANALYZE: the kept plan is what the next claims run
+    StringBuilder plan = new StringBuilder();
+    claims.query("EXPLAIN EXECUTE \"" + name + "\"('node-a', 30000)").execute().await(10, TimeUnit.SECONDS)
+        .forEach(row -> plan.append(row.getString(0)).append('\n'));
+    assertThat(plan.toString()).contains("Index Scan using jobs_due").doesNotContain("Seq Scan on jobs")
+        .doesNotContain("Hash").doesNotContain("Merge Join");
+    assertThat(jobs.claim("node-a", 30_000, 4).await(10, TimeUnit.SECONDS)).hasSize(4);
+  }
+
+  @Test
+  @DisplayName("a claim takes between 1 and MAX_CLAIM jobs: any other batch size is a caller's bug, refused before any "
+      + "SQL runs")
+  void claimBatchIsBounded() {
+    JobRepository jobs = new JobRepository(connection);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> jobs.claim("node-a", 30_000, 0))
+        .isInstanceOf(IllegalArgumentException.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> jobs.claim("node-a", 30_000, JobRepository.MAX_CLAIM + 1))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

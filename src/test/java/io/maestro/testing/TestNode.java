@@ -39,7 +39,7 @@ public record TestNode(NodeContext context, String dbUrl) {
     var pool = Database.pool(vertx, url, config);
     pool.preparedQuery("SELECT maestro_provision_user($1)")
         .execute(Tuple.of(config.string(MaestroConfig.LOCAL_USER))).await(30, TimeUnit.SECONDS);
-    NodeContext context = new NodeContext(config, pool, config.string(MaestroConfig.NODE_ID),
+    NodeContext context = new NodeContext(config, pool, Database.claimPool(vertx, url), config.string(MaestroConfig.NODE_ID),
         Metrics.registry(vertx), RendererFactory.of(renderers), new NodeRuntime());
     return new TestNode(context, url);
   }
