@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * Measures, does not assert: dispatch latency (commit of a new job → its worker starts) and no-op job throughput with
  * persistence, on a durable PostgreSQL ({@link BenchPostgres}: embedded with fsync=on, or
  * {@code -Dbench.db.url=postgresql://…}). Run: {@code ./mvnw -B test -Pbenchmark -Dtest=DispatchBenchmark}; pick runs
- * with {@code -Dbench.workers=2,16}, {@code -Dbench.jobs=10000}, {@code -Dbench.warmupJobs=5000} (an unreported
+ * with {@code -Dbench.workers=2,16}, {@code -Dbench.jobs=10000}, {@code -Dbench.warmupJobs=20000} (an unreported
  * first run, 0 for none), {@code -Dbench.booking=off,on} (schedule.autoBook)
  * and {@code -Dbench.prefetch=off,on} (jobs.prefetch; off claims only for idle workers, as before batched dispatch —
  * both in one sitting make an A/B on a noisy machine); {@code -Dbench.jvm=…} adds JVM flags to the test JVM (a JFR
@@ -84,8 +84,9 @@ class DispatchBenchmark {
   void throughput() throws Exception {
     int count = Integer.getInteger("bench.jobs", 10_000);
     // one unreported run first: the JIT compiles the dispatch path there, not inside the first measured run (which
-    // otherwise reads 25-35% low at 2 instances)
-    int warmup = Integer.getInteger("bench.warmupJobs", 5_000);
+    // otherwise reads 25-35% low at 2 instances; after 5,000, once claims stopped being planned anew, a second
+    // 2-instance run still read 40-60% above the first)
+    int warmup = Integer.getInteger("bench.warmupJobs", 20_000);
     if (warmup > 0) {
       run(2, warmup, false, true, false);
     }
