@@ -30,13 +30,20 @@ class ScheduleApiTest {
     app.close();
   }
 
+  /**
+   * A booked item, once the scheduler has finished with it: the booking and the slot written back into the job's
+   * output are two statements, and a test that reads the output between them would see no scheduled_time.
+   */
   private JsonObject scheduled(String brand) throws Exception {
     JsonObject job = SchedulerTest.completedJob(app, "post", brand);
     app.vertx.eventBus().publish(Addresses.JOB_FINISHED, job);
-    return Eventually.await("a booking for " + job.getString("job_id"), Duration.ofSeconds(30),
+    JsonObject item = Eventually.await("a booking for " + job.getString("job_id"), Duration.ofSeconds(30),
         () -> Http.get(app.http, "/api/schedule?brand=" + brand).bodyAsJsonObject().getJsonArray("items").stream()
             .map(JsonObject.class::cast).filter(i -> i.getString("job_id").equals(job.getString("job_id")))
             .findFirst().orElse(null), i -> i != null);
+    Eventually.await("the slot of " + job.getString("job_id") + " written back", Duration.ofSeconds(30),
+        () -> output(item).getString("scheduled_time"), t -> t != null);
+    return item;
   }
 
   private JsonObject output(JsonObject item) throws Exception {
