@@ -132,24 +132,7 @@ public final class TestApp implements AutoCloseable, BeforeAllCallback, AfterAll
   @Override
   public void close() throws Exception {
     http.close();
-    try {
-      vertx.close().await(30, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
-      // what holds a close up is only visible in the threads at that moment: print them for the report
-      StringBuilder dump = new StringBuilder("Vert.x did not close within 30 s; threads:\n");
-      for (var info : java.lang.management.ManagementFactory.getThreadMXBean().dumpAllThreads(true, true)) {
-        // ThreadInfo.toString() would cut the stack at 8 frames: the header by hand, then every frame
-        dump.append('"').append(info.getThreadName()).append("\" ").append(info.getThreadState())
-            .append(info.getLockName() == null ? "" : " on " + info.getLockName())
-            .append(info.getLockOwnerName() == null ? "" : " owned by \"" + info.getLockOwnerName() + '"')
-            .append('\n');
-        for (StackTraceElement frame : info.getStackTrace()) {
-          dump.append("\t\tat ").append(frame).append('\n');
-        }
-      }
-      System.err.println(dump);
-      throw e;
-    }
+    VertxClose.within(vertx, java.time.Duration.ofSeconds(30));
   }
 
   /** Deploys job workers with the given renderers (as MainVerticle does, but with test stages). */
