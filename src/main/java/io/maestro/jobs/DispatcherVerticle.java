@@ -52,6 +52,7 @@ public class DispatcherVerticle extends VerticleBase {
   private OutcomeRecorder recorder;
   private Leases leases;
   private ProgressRelay progress;
+  private DispatchLatency dispatchLatency;
   private MeterRegistry metrics;
   private String nodeId;
   private long leaseMs;
@@ -80,16 +81,18 @@ public class DispatcherVerticle extends VerticleBase {
     events = new JobEvents(vertx);
     recorder = new OutcomeRecorder(jobs, events, metrics, nodeId);
     leases = new Leases(jobs, events, nodeId, leaseMs, config.integer(MaestroConfig.MAX_ATTEMPTS));
+    dispatchLatency = new DispatchLatency(metrics);
     progress = new ProgressRelay(vertx, jobs, nodeId, runningByPk::get);
     long pollMs = config.longValue(MaestroConfig.POLL_INTERVAL);
 
     var bus = vertx.eventBus();
+    WorkerProtocol.registerOn(bus);
     vertx.setPeriodic(pollMs, pollMs, id -> rescueThenFill());
     vertx.setPeriodic(leases.heartbeatIntervalMs(), id -> leases.heartbeat(held()));
     return Future.all(
-        bus.<JsonObject>localConsumer(Addresses.WORKER_READY, this::workerReady).completion(),
-        bus.<JsonObject>localConsumer(Addresses.WORKER_GONE, this::workerGone).completion(),
-        bus.<JsonObject>localConsumer(Addresses.JOB_PROGRESS, progress::relay).completion(),
+        bus.<WorkerAddress>localConsumer(Addresses.WORKER_READY, this::workerReady).completion(),
+        bus.<WorkerAddress>localConsumer(Addresses.WORKER_GONE, this::workerGone).completion(),
+        bus.<JobProgress>localConsumer(Addresses.JOB_PROGRESS, progress::relay).completion(),
         bus.consumer(Addresses.JOBS_QUEUED, message -> fill()).completion())
         .onSuccess(ignored -> rescueThenFill());
   }
@@ -98,8 +101,8 @@ public class DispatcherVerticle extends VerticleBase {
     leases.rescue().onComplete(ignored -> fill());
   }
 
-  private void workerReady(Message<JsonObject> message) {
-    String address = WorkerAddress.fromJson(message.body()).address();
+  private void workerReady(Message<WorkerAddress> message) {
+    String address = message.body().address();
     if (address == null || busyWorkers.containsKey(address)) {
       return; // a busy worker becomes idle when its reply arrives
     }
@@ -107,8 +110,8 @@ public class DispatcherVerticle extends VerticleBase {
     fill();
   }
 
-  private void workerGone(Message<JsonObject> message) {
-    idleWorkers.remove(WorkerAddress.fromJson(message.body()).address());
+  private void workerGone(Message<WorkerAddress> message) {
+    idleWorkers.remove(message.body().address());
     // fewer workers, fewer prefetch slots: the newest claims go back for any node to take
     List<JsonObject> excess = new ArrayList<>();
     while (prefetched.size() > workerCount()) {
@@ -163,11 +166,12 @@ public class DispatcherVerticle extends VerticleBase {
             return;
           }
           if (stopping) {
-            leases.handBackUnstarted(result.result(), "stopped before dispatch");
+            leases.handBackUnstarted(result.result().stream().map(JobRepository.Claimed::job).toList(),
+                "stopped before dispatch");
             return;
           }
           long now = System.nanoTime();
-          result.result().forEach(job -> prefetched.add(new Prefetched(job, now)));
+          result.result().forEach(claimed -> prefetched.add(new Prefetched(claimed.job(), claimed.waited(), now)));
           startPrefetched();
           if (claimAgain || result.result().size() == wanted) {
             fill();
@@ -194,7 +198,7 @@ public class DispatcherVerticle extends VerticleBase {
     idleWorkers.remove(worker);
     ClaimedJob claimed = ClaimedJob.of(job, deadlineMs);
     RunningJob running = new RunningJob(claimed);
-    DispatchLatency.record(metrics, running, job, System.nanoTime() - next.claimedNanos());
+    dispatchLatency.record(running, next.waited(), System.nanoTime() - next.claimedNanos());
     busyWorkers.put(worker, running);
     runningByPk.put(running.pk, running);
     events.update(job);
@@ -202,13 +206,13 @@ public class DispatcherVerticle extends VerticleBase {
       LOG.debug("Dispatched {} attempt {} to {}", running.jobId, running.attempt, worker);
     }
     DeliveryOptions options = new DeliveryOptions().setLocalOnly(true).setSendTimeout(deadlineMs + REPLY_GRACE_MS);
-    vertx.eventBus().<JsonObject>request(worker, claimed.toJson(), options)
+    vertx.eventBus().<JobOutcome>request(worker, claimed, options)
         .onComplete(reply -> {
           busyWorkers.remove(worker);
           runningByPk.remove(running.pk, running); // a rescued job's next attempt may run meanwhile
           if (reply.succeeded()) {
             idleWorkers.add(worker);
-            recorder.record(running, JobOutcome.fromJson(reply.result().body()), null, null);
+            recorder.record(running, reply.result().body(), null, null);
           } else {
             workerFailed(worker, running, reply.cause());
           }
@@ -276,8 +280,11 @@ public class DispatcherVerticle extends VerticleBase {
     vertx.setTimer(25, id -> awaitDrained(deadline, drained));
   }
 
-  /** A claimed job waiting for a worker; {@code claimedNanos} is when its claim returned (local clock). */
-  private record Prefetched(JsonObject job, long claimedNanos) {
+  /**
+   * A claimed job waiting for a worker: how long it had been due when claimed, and when its claim returned
+   * ({@code claimedNanos}, local clock).
+   */
+  private record Prefetched(JsonObject job, java.time.Duration waited, long claimedNanos) {
     long pk() {
       return job.getLong(JobJson.INTERNAL_PK);
     }

@@ -15,12 +15,4 @@ public record JobOutcome(String currentStep, List<BrandOutput> brands) {
     brands.forEach(b -> outputs.put(b.brand(), b.outputJson()));
     return outputs;
   }
-
-  public JsonObject toJson() {
-    return JsonObject.mapFrom(this);
-  }
-
-  public static JobOutcome fromJson(JsonObject json) {
-    return json.mapTo(JobOutcome.class);
-  }
 }

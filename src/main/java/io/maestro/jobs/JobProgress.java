@@ -7,12 +7,4 @@ import io.vertx.core.json.JsonObject;
  * brand's output. Fire-and-forget, local; the dispatcher drops notices of attempts that are over.
  */
 public record JobProgress(long pk, int attempt, String step, Integer percent, BrandOutput brand) {
-
-  public JsonObject toJson() {
-    return JsonObject.mapFrom(this);
-  }
-
-  public static JobProgress fromJson(JsonObject json) {
-    return json.mapTo(JobProgress.class);
-  }
 }

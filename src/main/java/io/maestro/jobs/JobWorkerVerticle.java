@@ -21,7 +21,7 @@ public class JobWorkerVerticle extends VerticleBase {
   private final NodeContext node;
   private JobRunner runner;
   private String address;
-  private MessageConsumer<JsonObject> consumer;
+  private MessageConsumer<ClaimedJob> consumer;
   private MessageConsumer<JsonObject> abortConsumer;
 
   /** With the node's renderers ({@link NodeContext#renderers()}), built per instance. */
@@ -31,6 +31,7 @@ public class JobWorkerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    WorkerProtocol.registerOn(vertx.eventBus());
     runner = new JobRunner(node.renderers().create(vertx, node.config(), node.pool()));
     address = Addresses.WORKER_PREFIX + UUID.randomUUID();
     consumer = vertx.eventBus().localConsumer(address, this::handle);
@@ -44,13 +45,13 @@ public class JobWorkerVerticle extends VerticleBase {
     return Future.all(consumer.completion(), abortReady.future()).onSuccess(ignored -> announceIdle());
   }
 
-  private void handle(Message<JsonObject> message) {
-    ClaimedJob job = ClaimedJob.fromJson(message.body());
+  private void handle(Message<ClaimedJob> message) {
+    ClaimedJob job = message.body();
     // everything the renderers log on this thread while the job runs is about this job
     try (JobMdc mdc = JobMdc.of(job.jobId(), job.attempt())) {
-      JobOutcome outcome = runner.run(job, progress -> vertx.eventBus().send(Addresses.JOB_PROGRESS,
-          progress.toJson()));
-      message.reply(outcome.toJson());
+      JobOutcome outcome = runner.run(job, progress -> vertx.eventBus().send(Addresses.JOB_PROGRESS, progress,
+          WorkerProtocol.LOCAL));
+      message.reply(outcome, WorkerProtocol.LOCAL);
     } catch (Throwable t) {
       // no brand succeeded (the brands' details went ahead as progress), or a bug in the runner itself: a
       // classified failed reply either way, never a silent timeout
@@ -61,12 +62,12 @@ public class JobWorkerVerticle extends VerticleBase {
   }
 
   private void announceIdle() {
-    vertx.eventBus().send(Addresses.WORKER_READY, new WorkerAddress(address).toJson());
+    vertx.eventBus().send(Addresses.WORKER_READY, new WorkerAddress(address), WorkerProtocol.LOCAL);
   }
 
   @Override
   public Future<?> stop() {
-    vertx.eventBus().send(Addresses.WORKER_GONE, new WorkerAddress(address).toJson());
+    vertx.eventBus().send(Addresses.WORKER_GONE, new WorkerAddress(address), WorkerProtocol.LOCAL);
     Future<Void> abort = abortConsumer == null ? Future.succeededFuture() : abortConsumer.unregister();
     return consumer == null ? abort : Future.all(consumer.unregister(), abort);
   }

@@ -3,9 +3,12 @@ package io.maestro.jobs;
 import io.maestro.failure.Failure;
 import io.maestro.metrics.Metrics;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +26,8 @@ final class OutcomeRecorder {
   private final JobRepository jobs;
   private final JobEvents events;
   private final MeterRegistry metrics;
+  /** Job duration timers by variant and outcome, looked up once. */
+  private final Map<String, Timer> durations = new HashMap<>();
   private final String nodeId;
   private boolean writingCompletions;
   private List<JobRepository.Completion> pendingCompletions = new ArrayList<>();
@@ -41,7 +46,9 @@ final class OutcomeRecorder {
    */
   void record(RunningJob running, JobOutcome outcome, Failure failure, String step) {
     boolean completed = outcome != null;
-    Metrics.jobDuration(metrics, running.variant, completed ? "completed" : "failed")
+    String outcomeName = completed ? "completed" : "failed";
+    durations.computeIfAbsent(running.variant + '/' + outcomeName,
+            key -> Metrics.jobDuration(metrics, running.variant, outcomeName))
         .record(System.nanoTime() - running.startedNanos, TimeUnit.NANOSECONDS);
     if (completed) {
       pendingCompletions.add(new JobRepository.Completion(running.pk, running.attempt, outcome.currentStep(),

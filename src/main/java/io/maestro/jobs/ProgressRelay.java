@@ -29,8 +29,8 @@ final class ProgressRelay {
     this.running = running;
   }
 
-  void relay(Message<JsonObject> message) {
-    JobProgress progress = JobProgress.fromJson(message.body());
+  void relay(Message<JobProgress> message) {
+    JobProgress progress = message.body();
     RunningJob job = running.apply(progress.pk());
     if (job == null || job.attempt != progress.attempt()) {
       return; // the attempt is over: its outcome has been (or is being) recorded

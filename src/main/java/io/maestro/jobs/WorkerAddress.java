@@ -4,12 +4,4 @@ import io.vertx.core.json.JsonObject;
 
 /** Body of {@code maestro.jobs.worker.ready} and {@code .gone}: the worker instance's own address. */
 public record WorkerAddress(String address) {
-
-  public JsonObject toJson() {
-    return JsonObject.mapFrom(this);
-  }
-
-  public static WorkerAddress fromJson(JsonObject json) {
-    return json.mapTo(WorkerAddress.class);
-  }
 }

@@ -119,7 +119,7 @@ class DispatcherVerticleTest {
       + " worker in queue order")
   void claimsForIdleWorkersPlusOnePrefetched(Vertx vertx, VertxTestContext test) {
     String worker = Addresses.WORKER_PREFIX + "test-" + java.util.UUID.randomUUID();
-    List<Promise<Message<JsonObject>>> requests = List.of(Promise.promise(), Promise.promise(), Promise.promise());
+    List<Promise<Message<ClaimedJob>>> requests = List.of(Promise.promise(), Promise.promise(), Promise.promise());
     java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
     Promise<Void> allFinished = Promise.promise();
     List<String> finishedIds = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -129,42 +129,42 @@ class DispatcherVerticleTest {
         allFinished.tryComplete();
       }
     });
-    vertx.eventBus().<JsonObject>localConsumer(worker, m -> {
+    vertx.eventBus().<ClaimedJob>localConsumer(worker, m -> {
       int n = received.getAndIncrement();
       if (n < 3) {
         requests.get(n).complete(m);
       } else {
-        test.failNow("a fourth request for three jobs: " + m.body().encode());
+        test.failNow("a fourth request for three jobs: " + m.body().jobId());
       }
     }).completion()
         .compose(ignored -> queue("first", "healthycollege"))
         .compose(a -> queue("second", "healthycollege").map(b -> List.of(a, b)))
         .compose(ab -> queue("third", "healthycollege").map(c -> List.of(ab.get(0), ab.get(1), c)))
         .compose(ids -> {
-          vertx.eventBus().send(Addresses.WORKER_READY, new WorkerAddress(worker).toJson());
+          vertx.eventBus().send(Addresses.WORKER_READY, new WorkerAddress(worker), WorkerProtocol.LOCAL);
           return requests.get(0).future()
               // the claim that produced this request has returned: anything more it claimed is generating now
               .compose(request -> Future.all(status(ids.get(1)), status(ids.get(2))).map(statuses -> {
                 test.verify(() -> {
-                  assertThat(ClaimedJob.fromJson(request.body()).jobId()).isEqualTo(ids.get(0));
+                  assertThat(request.body().jobId()).isEqualTo(ids.get(0));
                   assertThat((String) statuses.resultAt(0)).as("the second job, prefetched").isEqualTo("generating");
                   assertThat((String) statuses.resultAt(1)).as("the third job while the only worker is busy and"
                       + " one job waits for it").isEqualTo("pending");
                 });
-                request.reply(completed(ClaimedJob.fromJson(request.body())).toJson());
+                request.reply(completed(request.body()), WorkerProtocol.LOCAL);
                 return null;
               }))
               .compose(ignored -> requests.get(1).future())
               .compose(request -> {
-                ClaimedJob job = ClaimedJob.fromJson(request.body());
+                ClaimedJob job = request.body();
                 test.verify(() -> assertThat(job.jobId()).isEqualTo(ids.get(1)));
-                request.reply(completed(job).toJson());
+                request.reply(completed(job), WorkerProtocol.LOCAL);
                 return requests.get(2).future();
               })
               .map(request -> {
-                ClaimedJob job = ClaimedJob.fromJson(request.body());
+                ClaimedJob job = request.body();
                 test.verify(() -> assertThat(job.jobId()).isEqualTo(ids.get(2)));
-                request.reply(completed(job).toJson());
+                request.reply(completed(job), WorkerProtocol.LOCAL);
                 return ids;
               });
         })

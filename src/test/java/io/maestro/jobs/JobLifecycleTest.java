@@ -112,7 +112,8 @@ class JobLifecycleTest {
   @DisplayName("a worker that is not deployed at all: the dispatch fails as dispatch_no_worker, not silence")
   void noHandler() throws Exception {
     // a worker announces itself and vanishes without saying goodbye (its address has no consumer)
-    app.vertx.eventBus().send(Addresses.WORKER_READY, new JsonObject().put("address", Addresses.WORKER_PREFIX + "ghost"));
+    app.vertx.eventBus().send(Addresses.WORKER_READY, new WorkerAddress(Addresses.WORKER_PREFIX + "ghost"),
+        WorkerProtocol.LOCAL);
     JsonObject job = awaitStatus(create("nobody home", "healthycollege"), "failed");
     assertThat(job.getString("error_category")).isEqualTo("dispatch_no_worker");
     assertThat(job.getString("error_message")).contains("no worker was listening");

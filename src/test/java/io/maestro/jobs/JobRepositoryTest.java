@@ -37,8 +37,7 @@ class JobRepositoryTest {
         .connectingTo(Database.connectOptions(url).setProperties(Map.of("synchronous_commit", "on")))
         .using(vertx).build();
     connection = pool.getConnection().await(10, TimeUnit.SECONDS);
-    TestPostgres.count(url, "WITH made AS (INSERT INTO jobs (user_id, title, variant, brands) SELECT 'local', 'job ' || g,"
-        + " 'post', '[\"healthycollege\"]' FROM generate_series(1, 3) g RETURNING 1) SELECT count(*) FROM made");
+    insertJobs(3);
   }
 
   @AfterEach
@@ -59,7 +58,7 @@ class JobRepositoryTest {
     assertThat(synchronousCommit()).isEqualTo("on");
 
     Transaction claim = connection.begin().await(10, TimeUnit.SECONDS);
-    List<JsonObject> claimed = jobs.claim("node-a", 30_000, 2).await(10, TimeUnit.SECONDS);
+    List<JobRepository.Claimed> claimed = jobs.claim("node-a", 30_000, 2).await(10, TimeUnit.SECONDS);
     assertThat(claimed).hasSize(2);
     assertThat(synchronousCommit()).as("inside the claim's transaction").isEqualTo("off");
     claim.commit().await(10, TimeUnit.SECONDS);
@@ -69,7 +68,7 @@ class JobRepositoryTest {
     assertThat(jobs.claim("node-a", 30_000, 1).await(10, TimeUnit.SECONDS)).hasSize(1);
     assertThat(synchronousCommit()).as("after an autocommitted claim").isEqualTo("on");
 
-    JsonObject first = claimed.get(0);
+    JsonObject first = claimed.get(0).job();
     List<JsonObject> completed = jobs.completeAll("node-a", List.of(new JobRepository.Completion(
         first.getLong(JobJson.INTERNAL_PK), first.getInteger("attempt"), "completed: 1/1 brands", new JsonObject())))
         .await(10, TimeUnit.SECONDS);
@@ -90,6 +89,24 @@ class JobRepositoryTest {
     assertThat(seen).containsExactly("node-a 30", "node-a 30", "node-b 1.5");
   }
 
+  @Test
+  @DisplayName("a claim says how long each job had been due: from the later of its due time and when it was last "
+      + "queued (a retry queued long after it first became due waits from its queueing)")
+  void claimSaysHowLongEachJobWasDue() throws Exception {
+    connection.query("UPDATE jobs SET run_at = now() - interval '10 minutes', queued_at = now() - interval '3 seconds'"
+        + " WHERE title = 'job 1'").execute().await(10, TimeUnit.SECONDS);
+    connection.query("UPDATE jobs SET run_at = now() - interval '20 seconds', queued_at = now() - interval '1 hour'"
+        + " WHERE title = 'job 2'").execute().await(10, TimeUnit.SECONDS);
+    Map<String, java.time.Duration> waited = new java.util.HashMap<>();
+    new JobRepository(connection).claim("node-a", 30_000, 3).await(10, TimeUnit.SECONDS)
+        .forEach(claimed -> waited.put(claimed.job().getString("title"), claimed.waited()));
+    assertThat(waited.get("job 1")).as("queued 3 s ago, due for 10 minutes").isBetween(java.time.Duration.ofSeconds(3),
+        java.time.Duration.ofSeconds(60));
+    assertThat(waited.get("job 2")).as("due 20 s ago, queued an hour ago").isBetween(java.time.Duration.ofSeconds(20),
+        java.time.Duration.ofSeconds(80));
+    assertThat(waited.get("job 3")).as("queued just now").isLessThan(java.time.Duration.ofSeconds(60));
+  }
+
   /** A connection like the dispatcher's claim connection ({@code Database.claimPool}), with a durable default. */
   private SqlConnection claimConnection() throws Exception {
     Pool claims = PgBuilder.pool().with(new PoolOptions().setMaxSize(1))
@@ -105,7 +122,7 @@ class JobRepositoryTest {
   }
 
   private void insertJobs(int count) throws Exception {
-    TestPostgres.count(url, "WITH made AS (INSERT INTO jobs (user_id, title, variant, brands) SELECT 'local', 'more ' || g,"
+    TestPostgres.count(url, "WITH made AS (INSERT INTO jobs (user_id, title, variant, brands) SELECT 'local', 'job ' || g,"
         + " 'post', '[\"healthycollege\"]' FROM generate_series(1, " + count + ") g RETURNING 1) SELECT count(*) FROM made");
   }
 
