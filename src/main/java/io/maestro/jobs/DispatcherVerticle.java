@@ -202,8 +202,10 @@ public class DispatcherVerticle extends VerticleBase {
     busyWorkers.put(worker, running);
     runningByPk.put(running.pk, running);
     events.update(job);
-    try (JobMdc mdc = JobMdc.of(running.jobId, running.attempt)) {
-      LOG.debug("Dispatched {} attempt {} to {}", running.jobId, running.attempt, worker);
+    if (LOG.isDebugEnabled()) {
+      try (JobMdc mdc = JobMdc.of(running.jobId, running.attempt)) {
+        LOG.debug("Dispatched {} attempt {} to {}", running.jobId, running.attempt, worker);
+      }
     }
     DeliveryOptions options = new DeliveryOptions().setLocalOnly(true).setSendTimeout(deadlineMs + REPLY_GRACE_MS);
     vertx.eventBus().<JobOutcome>request(worker, claimed, options)

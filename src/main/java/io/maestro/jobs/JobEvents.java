@@ -16,10 +16,15 @@ final class JobEvents {
     vertx.eventBus().publish(Addresses.jobUpdates(job.getString("user_id")), JobJson.update(job));
   }
 
-  /** A job reached completed or failed: its user sees it, and the scheduler books what it produced. */
+  /**
+   * A job reached completed or failed: its user sees it, and the scheduler books what it produced. The job is handed
+   * over, its internal key removed in place (every caller is done with the row; a copy per finished job showed in the
+   * dispatcher's profile).
+   */
   void finished(JsonObject job) {
     update(job);
-    vertx.eventBus().publish(Addresses.JOB_FINISHED, JobJson.publicView(job));
+    job.remove(JobJson.INTERNAL_PK);
+    vertx.eventBus().publish(Addresses.JOB_FINISHED, job);
   }
 
   void queued() {

@@ -1,8 +1,7 @@
 package io.maestro.render;
 
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -11,11 +10,7 @@ import java.util.concurrent.TimeUnit;
  * and, as a last resort, by the dispatcher's reply timeout.
  */
 public final class Deadline implements AutoCloseable {
-  private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "maestro-job-deadlines");
-    t.setDaemon(true);
-    return t;
-  });
+  private static final ScheduledThreadPoolExecutor TIMER = timer();
 
   private final long deadlineNanos;
   private final long budgetMillis;
@@ -37,6 +32,24 @@ public final class Deadline implements AutoCloseable {
         }
       }
     }, budgetMillis, TimeUnit.MILLISECONDS);
+  }
+
+  private static ScheduledThreadPoolExecutor timer() {
+    ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, "maestro-job-deadlines");
+      t.setDaemon(true);
+      return t;
+    });
+    // A finished job cancels its interrupt. Without this, the cancelled interrupt would stay queued until the deadline
+    // it was set for (10 minutes by default): at thousands of jobs a second, millions of them, each holding its
+    // worker thread and its Deadline.
+    timer.setRemoveOnCancelPolicy(true);
+    return timer;
+  }
+
+  /** Interrupts still queued: one for each deadline not yet closed. */
+  static int pendingInterrupts() {
+    return TIMER.getQueue().size();
   }
 
   /** Ends the job now, as if its deadline had passed (the node is stopping and has handed the job back). */
