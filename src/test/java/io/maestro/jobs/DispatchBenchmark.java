@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * persistence, on a durable PostgreSQL ({@link BenchPostgres}: embedded with fsync=on, or
  * {@code -Dbench.db.url=postgresql://…}). Run: {@code ./mvnw -B test -Pbenchmark -Dtest=DispatchBenchmark}; pick runs
  * with {@code -Dbench.workers=2,16}, {@code -Dbench.jobs=10000}, {@code -Dbench.warmupJobs=10000} (the size of the
- * unreported runs before each worker count's measured ones, repeated until the JIT is quiet; 0 for none), {@code -Dbench.booking=off,on} (schedule.autoBook)
+ * unreported runs before each worker count's measured ones, repeated until the JIT is quiet; 0 for none),
+ * {@code -Dbench.rounds=3} (measured runs per configuration; their median is printed), {@code -Dbench.booking=off,on} (schedule.autoBook)
  * and {@code -Dbench.prefetch=off,on} (jobs.prefetch; off claims only for idle workers, as before batched dispatch —
  * both in one sitting make an A/B on a noisy machine); {@code -Dbench.jvm=…} adds JVM flags to the test JVM (a JFR
  * recording, say). Results go to docs/PERFORMANCE.md.
@@ -89,6 +90,7 @@ class DispatchBenchmark {
     // 100-700 ms compilations every second). A JVM that serves jobs all day is past that; the peers' harness runs
     // cold, which docs/PERFORMANCE.md says next to their figures. Each run prints the JIT time spent during it.
     int warmup = Integer.getInteger("bench.warmupJobs", 10_000);
+    int rounds = Integer.getInteger("bench.rounds", 3);
     for (String workerCount : System.getProperty("bench.workers", "2,16").split(",")) {
       int workers = Integer.parseInt(workerCount.trim());
       for (int i = 0; warmup > 0 && i < 8; i++) {
@@ -99,7 +101,17 @@ class DispatchBenchmark {
       }
       for (boolean booking : modes("bench.booking", "off,on")) {
         for (boolean prefetch : modes("bench.prefetch", "on")) {
-          run(workers, count, booking, prefetch, true);
+          // runs of a few seconds on a shared 2-core machine vary by ±15%: the median of several is the figure
+          List<Double> rates = new ArrayList<>();
+          for (int round = 0; round < rounds; round++) {
+            Run run = run(workers, count, booking, prefetch, true);
+            rates.add(count / run.seconds());
+          }
+          java.util.Collections.sort(rates);
+          System.out.printf("BENCH median throughput: %d worker instance(s), slot booking %s, prefetch %s: %.0f jobs/s"
+              + " (median of %d runs of %d jobs; lowest %.0f, highest %.0f)%n", workers, booking ? "on" : "off",
+              prefetch ? "on" : "off", rates.get(rates.size() / 2), rates.size(), count, rates.get(0),
+              rates.get(rates.size() - 1));
         }
       }
     }

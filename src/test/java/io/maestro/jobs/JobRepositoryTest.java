@@ -107,6 +107,22 @@ class JobRepositoryTest {
     assertThat(waited.get("job 3")).as("queued just now").isLessThan(java.time.Duration.ofSeconds(60));
   }
 
+  @Test
+  @DisplayName("the queue limit's count of a user's pending and generating jobs reads an index, not the table, with"
+      + " 20,000 finished jobs of that user behind them")
+  void queuedCountReadsAnIndex() throws Exception {
+    insertJobs(20_000);
+    connection.query("UPDATE jobs SET status = 'completed' WHERE title LIKE 'job %' AND id > 3")
+        .execute().await(30, TimeUnit.SECONDS);
+    connection.query("VACUUM ANALYZE jobs").execute().await(60, TimeUnit.SECONDS);
+    StringBuilder plan = new StringBuilder();
+    connection.query("EXPLAIN SELECT count(*) FROM jobs WHERE user_id = 'local' AND status IN ('pending', 'generating')")
+        .execute().await(10, TimeUnit.SECONDS).forEach(row -> plan.append(row.getString(0)).append('\n'));
+    assertThat(plan.toString()).contains("Index Only Scan using jobs_user_status_created")
+        .doesNotContain("Seq Scan");
+    assertThat(new JobRepository(connection).queuedCount("local").await(10, TimeUnit.SECONDS)).isEqualTo(3);
+  }
+
   /** A connection like the dispatcher's claim connection ({@code Database.claimPool}), with a durable default. */
   private SqlConnection claimConnection() throws Exception {
     Pool claims = PgBuilder.pool().with(new PoolOptions().setMaxSize(1))
