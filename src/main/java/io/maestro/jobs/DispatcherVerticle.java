@@ -15,6 +15,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -286,7 +287,7 @@ public class DispatcherVerticle extends VerticleBase {
    * A claimed job waiting for a worker: how long it had been due when claimed, and when its claim returned
    * ({@code claimedNanos}, local clock).
    */
-  private record Prefetched(JsonObject job, java.time.Duration waited, long claimedNanos) {
+  private record Prefetched(JsonObject job, Duration waited, long claimedNanos) {
     long pk() {
       return job.getLong(JobJson.INTERNAL_PK);
     }

@@ -1,7 +1,4 @@
 package io.maestro.jobs;
 
-import io.vertx.core.json.JsonObject;
-
 /** Body of {@code maestro.jobs.worker.ready} and {@code .gone}: the worker instance's own address. */
-public record WorkerAddress(String address) {
-}
+public record WorkerAddress(String address) {}
