@@ -54,7 +54,8 @@ class DispatchBenchmark {
 
   private void latency(boolean prefetch) throws Exception {
     STARTED.clear();
-    try (TestApp app = TestApp.start(BenchPostgres.newDatabase(), new JsonObject().put("jobs.workerInstances", 0)
+    String database = BenchPostgres.newDatabase();
+    try (TestApp app = TestApp.start(database, new JsonObject().put("jobs.workerInstances", 0)
         .put("jobs.prefetch", prefetch))) {
       app.deployWorkers(DispatchBenchmark::noop, 2);
       JobRepository jobs = new JobRepository(Database.pool(app.vertx, app.dbUrl, MaestroConfig.from(new JsonObject())));
@@ -77,6 +78,8 @@ class DispatchBenchmark {
           + " p90 %.2f ms, p99 %.2f ms, max %.2f ms (load %s)%n", millis.size(), prefetch ? "on" : "off",
           BenchPostgres.describe(), pct(millis, 50),
           pct(millis, 90), pct(millis, 99), millis.get(millis.size() - 1), load());
+    } finally {
+      BenchPostgres.dropDatabase(database);
     }
   }
 
@@ -133,7 +136,8 @@ class DispatchBenchmark {
     STARTED.clear();
     // the production lease and poll, not the tests' short ones: a 2 s lease expires in one slow fsync of a loaded
     // disk, and a 200 ms poll is five rescue queries a second on the server being measured
-    try (TestApp app = TestApp.start(BenchPostgres.newDatabase(), new JsonObject().put("jobs.workerInstances", 0)
+    String database = BenchPostgres.newDatabase();
+    try (TestApp app = TestApp.start(database, new JsonObject().put("jobs.workerInstances", 0)
         .put("db.poolSize", 16).put("schedule.autoBook", booking).put("jobs.prefetch", prefetch)
         .put("jobs.leaseMs", 30_000).put("jobs.pollIntervalMs", 1_000))) {
       app.execute("INSERT INTO jobs (user_id, title, variant, brands) SELECT 'local', 'noop ' || g, 'post',"
@@ -181,6 +185,8 @@ class DispatchBenchmark {
           workers, booking ? "on" : "off", prefetch ? "on" : "off",
           BenchPostgres.describe(), count, seconds, count / seconds, booked, loadBefore, load(), jit);
       return new Run(seconds, jit);
+    } finally {
+      BenchPostgres.dropDatabase(database);
     }
   }
 

@@ -66,6 +66,20 @@ public final class BenchPostgres {
     return uri.getScheme() + "://" + uri.getRawAuthority() + "/" + name;
   }
 
+  /**
+   * Drops a database {@link #newDatabase} made, once its run is over. A deployment has one database; a sitting that
+   * kept each run's (twenty or more, a few hundred files each) made every checkpoint fsync thousands of files while
+   * the next runs were being measured.
+   */
+  public static void dropDatabase(String url) {
+    String name = URI.create(url).getPath().substring(1);
+    try (Connection c = TestPostgres.connect(server()); Statement s = c.createStatement()) {
+      s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    } catch (Exception e) {
+      throw new IllegalStateException("could not drop benchmark database " + name, e);
+    }
+  }
+
   /** "PostgreSQL 15.18, fsync=on, synchronous_commit=on (external)" — what the figures were measured on. */
   public static String describe() {
     try (Connection c = TestPostgres.connect(server()); Statement s = c.createStatement();
