@@ -139,7 +139,10 @@ public final class JobService {
     }
   }
 
-  /** After a commit: a job reached completed or failed outside the dispatcher (the healer's rescue at the cap). */
+  /**
+   * After a commit: a job reached completed or failed outside the dispatcher (the healer's rescue at the cap). The
+   * row is handed over to the finished event (its internal key is removed in place): do not use it afterwards.
+   */
   public void finished(JsonObject job) {
     events.finished(job);
   }
