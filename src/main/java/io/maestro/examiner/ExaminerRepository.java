@@ -26,10 +26,17 @@ public final class ExaminerRepository {
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(ProposalJson.from(rows.iterator().next())));
   }
 
-  /** The brand's other recent proposals (titles and lines), for the repetition rules. */
+  /**
+   * The brand's recent proposals written before this one and not rejected (titles and lines), for the repetition
+   * rules. Not later ones: a burst writes in parallel lanes, and two near-duplicates examined while both exist would
+   * reject each other, leaving neither (seen in the fat-jar IT: a two-reel burst made no reel). Not rejected ones:
+   * they never reach the audience, so repeating them repeats nothing.
+   */
   public Future<JsonObject> otherRecent(String userId, String brand, String proposalId) {
     return pool.preparedQuery("""
-            SELECT title, content_lines FROM proposals WHERE user_id = $1 AND brand = $2 AND proposal_id <> $3
+            SELECT title, content_lines FROM proposals
+             WHERE user_id = $1 AND brand = $2 AND status <> 'rejected'
+               AND id < (SELECT id FROM proposals WHERE user_id = $1 AND proposal_id = $3)
              ORDER BY created_at DESC LIMIT 30""")
         .execute(Tuple.of(userId, brand, proposalId))
         .map(rows -> {

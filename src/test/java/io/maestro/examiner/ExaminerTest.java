@@ -30,6 +30,29 @@ class ExaminerTest {
   }
 
   @Test
+  @DisplayName("repetition is judged against the brand's earlier proposals that were not rejected: of two near-identical"
+      + " proposals written side by side the earlier one is not a repeat and the later one is, whatever order they are"
+      + " examined in; a rejected proposal's lines are not a repeat")
+  void repetitionCountsOnlyEarlierUnrejectedProposals() throws Exception {
+    String lines = "[\"Drink 2 glasses of water with breakfast\", \"Add 1 pinch of salt after a 30-minute walk\","
+        + " \"Keep a 500 ml bottle on your desk\", \"Swap 1 evening soda for sparkling water\"]";
+    try (TestApp app = TestApp.start(new JsonObject().put("jobs.workerInstances", 0))) {
+      insertPending(app, "LEXI-901", "lexi", "4 hydration habits worth starting after 45", lines);
+      insertPending(app, "TOBY-902", "toby", "4 hydration habits worth keeping after 45", lines);
+      insertPending(app, "TOBY-903", "toby", "4 hydration habits for your week after 45", lines);
+      app.execute("UPDATE proposals SET status = 'rejected' WHERE proposal_id = 'TOBY-902'");
+      examine(app, "TOBY-903"); // the later one first: LEXI-901 is earlier and pending, TOBY-902 is rejected
+      examine(app, "LEXI-901");
+      var reasons = Rows.of(app, "SELECT proposal_id, examiner_reason FROM proposals"
+          + " WHERE proposal_id IN ('LEXI-901', 'TOBY-903') ORDER BY proposal_id");
+      assertThat((String) reasons.get(0).get("examiner_reason")).as("LEXI-901, the earlier")
+          .doesNotContain("repeat");
+      assertThat((String) reasons.get(1).get("examiner_reason")).as("TOBY-903, the later")
+          .contains("4 of 4 lines repeat the brand's recent proposals");
+    }
+  }
+
+  @Test
   @DisplayName("offline: a weak proposal is hard-rejected with reasons, and exactly one replacement from the same agent "
       + "and brand is examined and accepted into a job")
   void rejectionGetsOneReplacement() throws Exception {
