@@ -35,7 +35,9 @@ public final class JobRepository {
       RETURNING *""";
 
   /**
-   * One statement: claim due jobs for free slots, open their attempt rows. Its commit does not wait for the WAL
+   * One statement: claim due jobs for free slots. The running attempt lives on the job row (attempt, lease_owner,
+   * claimed_at); its job_attempts row is written once, when the attempt ends, so a job's history costs one insert and
+   * no update. Its commit does not wait for the WAL
    * flush ({@code synchronous_commit} off for this transaction only): a claim lost in a database crash leaves the job
    * pending at its previous attempt, so it simply runs again — what a lost lease already means — and the worker's
    * late result is discarded by the attempt check. Nothing that follows can be durable without it: the outcome's
@@ -62,8 +64,6 @@ public final class JobRepository {
                current_step = 'claimed', progress_percent = 0, updated_at = now(), healing_state = 'none'
           FROM due WHERE j.id = due.id
         RETURNING j.*
-      ), opened AS (
-        INSERT INTO job_attempts (job_pk, attempt, node) SELECT id, attempt, $1 FROM claimed
       )
       SELECT claimed.* FROM claimed, (SELECT set_config('synchronous_commit', 'off', true)) AS no_flush_wait
        ORDER BY run_at, id""";
@@ -91,8 +91,8 @@ public final class JobRepository {
          WHERE j.id = input.id AND j.attempt = input.attempt AND j.lease_owner = $5 AND j.status = 'generating'
         RETURNING j.*
       ), closed AS (
-        UPDATE job_attempts a SET outcome = 'completed', finished_at = now()
-          FROM done d WHERE a.job_pk = d.id AND a.attempt = d.attempt
+        INSERT INTO job_attempts (job_pk, attempt, node, started_at, finished_at, outcome)
+        SELECT id, attempt, $5, claimed_at, now(), 'completed' FROM done
       )
       SELECT * FROM done""";
 
@@ -104,9 +104,9 @@ public final class JobRepository {
          WHERE id = $1 AND attempt = $2 AND lease_owner = $3 AND status = 'generating'
         RETURNING *
       ), closed AS (
-        UPDATE job_attempts SET outcome = 'failed', finished_at = now(), code = $6, category = $7, message = $8,
-                                stack = $9
-         WHERE job_pk = $1 AND attempt = $2 AND EXISTS (SELECT 1 FROM done)
+        INSERT INTO job_attempts (job_pk, attempt, node, started_at, finished_at, outcome, code, category, message,
+                                  stack)
+        SELECT id, attempt, $3, claimed_at, now(), 'failed', $6, $7, $8, $9 FROM done
       )
       SELECT * FROM done""";
 
@@ -123,7 +123,7 @@ public final class JobRepository {
    */
   private static final String RESCUE = """
       WITH lost AS (
-        SELECT id, attempt FROM jobs
+        SELECT id, attempt, lease_owner, claimed_at FROM jobs
          WHERE status = 'generating' AND lease_expires_at < now()
          ORDER BY lease_expires_at
          FOR UPDATE SKIP LOCKED
@@ -139,11 +139,11 @@ public final class JobRepository {
                updated_at = now(),
                completed_at = CASE WHEN j.attempt < $2 THEN NULL ELSE now() END
           FROM lost WHERE j.id = lost.id AND j.attempt = lost.attempt AND j.status = 'generating'
-        RETURNING j.*
+        RETURNING j.*, lost.lease_owner AS lost_owner, lost.claimed_at AS lost_claimed_at
       ), closed AS (
-        UPDATE job_attempts a SET outcome = 'lost', finished_at = now(), code = $3, category = $4,
-                                  message = r.error_message
-          FROM rescued r WHERE a.job_pk = r.id AND a.attempt = r.attempt
+        INSERT INTO job_attempts (job_pk, attempt, node, started_at, finished_at, outcome, code, category, message)
+        SELECT id, attempt, lost_owner, lost_claimed_at, now(), 'lost', $3, $4, error_message
+          FROM rescued
       )
       SELECT * FROM rescued""";
 
@@ -155,14 +155,14 @@ public final class JobRepository {
          WHERE id = ANY($2) AND lease_owner = $1 AND status = 'generating'
         RETURNING *
       ), closed AS (
-        UPDATE job_attempts a SET outcome = 'released', finished_at = now(), message = $3
-          FROM released r WHERE a.job_pk = r.id AND a.attempt = r.attempt
+        INSERT INTO job_attempts (job_pk, attempt, node, started_at, finished_at, outcome, message)
+        SELECT id, attempt, $1, claimed_at, now(), 'released', $3 FROM released
       )
       SELECT * FROM released""";
 
   /**
    * Claimed jobs that never reached a worker (prefetched, or claimed as the node stopped) go back as if never
-   * claimed: the attempt is given back and its row removed, so a stop or a lost worker costs no attempt, and run_at
+   * claimed: the attempt is given back (it has no job_attempts row yet), so a stop or a lost worker costs no attempt, and run_at
    * is kept, so they stay at the head of the queue. started_at is cleared only when this claim had set it (the claim
    * sets started_at and claimed_at from the same now()).
    */
@@ -176,8 +176,6 @@ public final class JobRepository {
           FROM input
          WHERE j.id = input.id AND j.attempt = input.attempt AND j.lease_owner = $1 AND j.status = 'generating'
         RETURNING j.*
-      ), dropped AS (
-        DELETE FROM job_attempts a USING back b WHERE a.job_pk = b.id AND a.attempt = b.attempt + 1
       )
       SELECT * FROM back""";
 
@@ -312,14 +310,18 @@ public final class JobRepository {
   /** Cancels a job that has not finished; a running job's late result is then discarded. */
   public Future<Optional<JsonObject>> cancel(String userId, String jobId) {
     return pool.preparedQuery("""
-            WITH done AS (
-              UPDATE jobs SET status = 'cancelled', current_step = 'cancelled', lease_owner = NULL,
-                              lease_expires_at = NULL, completed_at = now(), updated_at = now()
-               WHERE user_id = $1 AND job_id = $2 AND status IN ('pending', 'generating', 'failed')
-              RETURNING *
+            WITH target AS (
+              SELECT id, status, lease_owner FROM jobs WHERE user_id = $1 AND job_id = $2 FOR UPDATE
+            ), done AS (
+              UPDATE jobs j SET status = 'cancelled', current_step = 'cancelled', lease_owner = NULL,
+                                lease_expires_at = NULL, completed_at = now(), updated_at = now()
+                FROM target t
+               WHERE j.id = t.id AND t.status IN ('pending', 'generating', 'failed')
+              RETURNING j.*, t.status AS was, t.lease_owner AS was_owner
             ), closed AS (
-              UPDATE job_attempts a SET outcome = 'cancelled', finished_at = now()
-                FROM done d WHERE a.job_pk = d.id AND a.attempt = d.attempt AND a.outcome = 'running'
+              -- the attempt a running job was in ends here
+              INSERT INTO job_attempts (job_pk, attempt, node, started_at, finished_at, outcome)
+              SELECT id, attempt, was_owner, claimed_at, now(), 'cancelled' FROM done WHERE was = 'generating'
             )
             SELECT * FROM done""")
         .execute(Tuple.of(userId, jobId)).map(JobRepository::first);
@@ -389,9 +391,16 @@ public final class JobRepository {
         });
   }
 
+  /** The job's finished attempts and, while it runs, its current one (which lives on the job row). */
   public Future<Optional<JsonArray>> attempts(String userId, String jobId) {
     return pool.preparedQuery("""
-            SELECT a.*, j.job_id FROM jobs j LEFT JOIN job_attempts a ON a.job_pk = j.id
+            SELECT a.* FROM jobs j LEFT JOIN LATERAL (
+                     SELECT attempt, node, started_at, finished_at, outcome, code, category, message, stack
+                       FROM job_attempts WHERE job_pk = j.id
+                     UNION ALL
+                     SELECT j.attempt, j.lease_owner, j.claimed_at, NULL, 'running', NULL, NULL, NULL, NULL
+                      WHERE j.status = 'generating'
+                   ) a ON true
              WHERE j.user_id = $1 AND j.job_id = $2 ORDER BY a.attempt""")
         .execute(Tuple.of(userId, jobId))
         .map(rows -> {

@@ -30,7 +30,7 @@ class ObservatoryBoardApiTest {
     // is a rate_limit, the others api_error; a few of another user that must never show
     app.execute("""
         INSERT INTO jobs (user_id, title, variant, brands, status, created_at, error_code, error_category,
-                          error_message, lease_owner, lease_expires_at, completed_at)
+                          error_message, lease_owner, lease_expires_at, claimed_at, completed_at)
         SELECT 'local', 'Board job ' || n || CASE WHEN n % 7 = 0 THEN ' about sleep' ELSE '' END,
                CASE WHEN n % 3 = 0 THEN 'dark' ELSE 'post' END,
                CASE WHEN n % 2 = 0 THEN '["healthycollege"]' ELSE '["longevitycollege"]' END::jsonb,
@@ -40,6 +40,7 @@ class ObservatoryBoardApiTest {
                CASE WHEN n % 5 = 3 THEN CASE WHEN n % 10 = 3 THEN 'api_rate_limited' ELSE 'api_error' END END,
                CASE WHEN n % 5 = 3 THEN 'upstream said no' END,
                CASE WHEN n % 5 = 1 THEN 'node-x' END, CASE WHEN n % 5 = 1 THEN now() + interval '1 hour' END,
+               CASE WHEN n % 5 = 1 THEN now() END,
                CASE WHEN n % 5 IN (2, 3, 4) THEN now() END
           FROM generate_series(1, 130) AS n""");
     app.execute("""
@@ -183,8 +184,8 @@ class ObservatoryBoardApiTest {
         + " examiner_score, examiner_verdict, examiner_reason) VALUES ('TOBY-901', 'local', 'toby', 'post',"
         + " 'healthycollege', 'post', 'the proposal', 'accepted', 7.25, 'accept', 'fits the avatar')");
     app.execute("UPDATE jobs SET proposal_id = 'TOBY-901', attempt = 1 WHERE job_id = '" + jobId + "'");
-    app.execute("INSERT INTO job_attempts (job_pk, attempt, node, outcome, finished_at, code, category, message, stack)"
-        + " SELECT id, 1, 'node-a', 'failed', now(), 1001, 'api_error', 'upstream said no', 'java.lang.X\\n\\tat y'"
+    app.execute("INSERT INTO job_attempts (job_pk, attempt, node, outcome, started_at, finished_at, code, category,"
+        + " message, stack) SELECT id, 1, 'node-a', 'failed', now(), now(), 1001, 'api_error', 'upstream said no', 'java.lang.X\\n\\tat y'"
         + " FROM jobs WHERE job_id = '" + jobId + "'");
     JsonObject d = get("/api/observatory/jobs/" + jobId);
     assertThat(d.getJsonObject("job").getString("job_id")).isEqualTo(jobId);

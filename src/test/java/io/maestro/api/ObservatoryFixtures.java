@@ -78,7 +78,8 @@ final class ObservatoryFixtures {
   static void manyJobs(TestApp app, int n) throws Exception {
     app.execute("""
         INSERT INTO jobs (user_id, title, variant, brands, status, created_at, error_code, error_category,
-                          error_message, lease_owner, lease_expires_at, completed_at, progress_percent, current_step)
+                          error_message, lease_owner, lease_expires_at, claimed_at, completed_at, progress_percent,
+                          current_step)
         SELECT 'local', 'Seeded job ' || i || ': ' || (ARRAY['sleep and focus', 'protein myths', 'walking after meals',
                         'cold showers', 'morning light'])[i % 5 + 1],
                (ARRAY['post', 'light', 'dark'])[i % 3 + 1],
@@ -89,6 +90,7 @@ final class ObservatoryFixtures {
                CASE WHEN i % 6 = 3 THEN (ARRAY['api_error', 'api_rate_limited', 'storage_error'])[i % 3 + 1] END,
                CASE WHEN i % 6 = 3 THEN 'the upstream service refused the request' END,
                CASE WHEN i % 6 = 1 THEN 'node-seed' END, CASE WHEN i % 6 = 1 THEN now() + interval '1 day' END,
+               CASE WHEN i % 6 = 1 THEN now() - interval '1 minute' END,
                CASE WHEN i % 6 IN (2, 3, 4, 5) THEN now() END,
                CASE WHEN i % 6 IN (2, 5) THEN 100 WHEN i % 6 = 1 THEN 40 ELSE 0 END,
                CASE WHEN i % 6 = 1 THEN 'rendering image' END

@@ -51,11 +51,8 @@ class HealerCycleTest {
 
   private String generatingWithExpiredLease(String title, int attempt) throws Exception {
     String jobId = create(app, title);
-    // one statement: no rescue can run between the lease and its attempt row
-    app.execute("WITH orphan AS (UPDATE jobs SET status = 'generating', attempt = " + attempt + ","
-        + " lease_owner = 'dead-node', claimed_at = now(), lease_expires_at = now() - interval '1 second'"
-        + " WHERE job_id = '" + jobId + "' RETURNING id, attempt)"
-        + " INSERT INTO job_attempts (job_pk, attempt, node) SELECT id, attempt, 'dead-node' FROM orphan");
+    app.execute("UPDATE jobs SET status = 'generating', attempt = " + attempt + ", lease_owner = 'dead-node',"
+        + " claimed_at = now(), lease_expires_at = now() - interval '1 second' WHERE job_id = '" + jobId + "'");
     return jobId;
   }
 
@@ -102,8 +99,8 @@ class HealerCycleTest {
         assertThat(s.executeUpdate("UPDATE jobs SET status = 'completed', progress_percent = 100,"
             + " completed_at = now(), lease_owner = NULL, lease_expires_at = NULL WHERE job_id = '" + jobId + "'"
             + " AND attempt = 1 AND lease_owner = 'dead-node' AND status = 'generating'")).isEqualTo(1);
-        s.executeUpdate("UPDATE job_attempts SET outcome = 'completed', finished_at = now() WHERE attempt = 1"
-            + " AND job_pk = (SELECT id FROM jobs WHERE job_id = '" + jobId + "')");
+        s.executeUpdate("INSERT INTO job_attempts (job_pk, attempt, node, started_at, finished_at, outcome)"
+            + " SELECT id, 1, 'dead-node', claimed_at, now(), 'completed' FROM jobs WHERE job_id = '" + jobId + "'");
       }
       JsonObject report = trigger(app);
       assertThat(find(report.getJsonArray("rescued"), jobId)).as(report.encodePrettily()).isNull();

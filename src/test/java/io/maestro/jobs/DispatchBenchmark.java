@@ -152,6 +152,7 @@ class DispatchBenchmark {
         }
       }).completion().await(10, TimeUnit.SECONDS);
       String loadBefore = load();
+      long walBefore = walPosition(app);
       long jitBefore = jitMillis();
       long start = System.nanoTime();
       app.deployWorkers(DispatchBenchmark::noop, workers);
@@ -160,6 +161,8 @@ class DispatchBenchmark {
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       long jit = jitMillis() - jitBefore;
+      // what the durable server had to write and flush per job: the claim, the outcome, the attempt's history
+      double walPerJob = (walPosition(app) - walBefore) / (double) count;
       long inDatabase = app.count("SELECT count(*) FROM jobs WHERE status = 'completed'");
       if (inDatabase != count) {
         throw new AssertionError(count + " finished events but " + inDatabase + " completed rows");
@@ -181,13 +184,19 @@ class DispatchBenchmark {
       }
       System.out.printf((report ? "BENCH" : "warm-up") + " throughput: %d worker instance(s), slot booking %s,"
           + " prefetch %s, %s: %d no-op jobs"
-          + " completed in %.2f s = %.0f jobs/s%s (load %s before, %s after; JIT compiling for %d ms meanwhile)%n",
+          + " completed in %.2f s = %.0f jobs/s%s, %.0f bytes of WAL per job (load %s before, %s after; JIT"
+          + " compiling for %d ms meanwhile)%n",
           workers, booking ? "on" : "off", prefetch ? "on" : "off",
-          BenchPostgres.describe(), count, seconds, count / seconds, booked, loadBefore, load(), jit);
+          BenchPostgres.describe(), count, seconds, count / seconds, booked, walPerJob, loadBefore, load(), jit);
       return new Run(seconds, jit);
     } finally {
       BenchPostgres.dropDatabase(database);
     }
+  }
+
+  /** The server's WAL insert position in bytes (the benchmark is the only writer on the server it measures). */
+  private static long walPosition(TestApp app) throws Exception {
+    return app.count("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint");
   }
 
   /** Time the JIT compilers have spent so far, all threads together. */

@@ -10,6 +10,7 @@ import io.maestro.testing.TestApp;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -196,10 +197,8 @@ class JobLifecycleTest {
   void expiredLeaseIsRescued() throws Exception {
     String jobId = create("orphaned by a dead node", "healthycollege");
     // what a node killed mid-run leaves behind: a generating job whose lease nobody renews
-    // one statement: the dispatcher's poll must not rescue the job between the lease and its attempt row
-    app.execute("WITH orphan AS (UPDATE jobs SET status = 'generating', attempt = 1, lease_owner = 'dead-node',"
-        + " claimed_at = now(), lease_expires_at = now() - interval '1 second' WHERE job_id = '" + jobId + "'"
-        + " RETURNING id) INSERT INTO job_attempts (job_pk, attempt, node) SELECT id, 1, 'dead-node' FROM orphan");
+    app.execute("UPDATE jobs SET status = 'generating', attempt = 1, lease_owner = 'dead-node', claimed_at = now(),"
+        + " lease_expires_at = now() - interval '1 second' WHERE job_id = '" + jobId + "'");
     app.deployWorkers(ScriptedRenderer::all, 2);
     JsonObject job = awaitStatus(jobId, "completed");
     assertThat(job.getInteger("attempt")).isEqualTo(2);
@@ -226,6 +225,44 @@ class JobLifecycleTest {
     JsonArray attempts = attempts(jobId);
     assertThat(attempts.getJsonObject(0).getString("outcome")).isEqualTo("lost");
     assertThat(attempts.getJsonObject(1).getString("outcome")).isEqualTo("completed");
+  }
+
+  @Test
+  @DisplayName("a running attempt is read from the job row (its node, since its claim) and written once, when it ends:"
+      + " completed keeps that start; a running job cancelled ends its attempt as cancelled")
+  void runningAttemptLivesOnTheJobRowUntilItEnds() throws Exception {
+    String neverRan = create("cancelled while queued", "healthycollege");
+    app.execute("UPDATE jobs SET run_at = now() + interval '1 hour' WHERE job_id = '" + neverRan + "'");
+    app.deployWorkers(ScriptedRenderer::all, 1);
+    String finishing = create("slow:600 finishing", "healthycollege");
+    awaitStatus(finishing, "generating");
+    JsonObject running = attempts(finishing).getJsonObject(0);
+    assertThat(running.getString("outcome")).isEqualTo("running");
+    assertThat(running.getString("node")).isEqualTo("test-node");
+    assertThat(running.getString("finished_at")).isNull();
+    assertThat(app.count("SELECT count(*) FROM job_attempts a JOIN jobs j ON j.id = a.job_pk"
+        + " WHERE j.job_id = '" + finishing + "'")).as("no row while the attempt runs").isZero();
+
+    awaitStatus(finishing, "completed");
+    JsonArray ended = attempts(finishing);
+    assertThat(ended).hasSize(1);
+    assertThat(ended.getJsonObject(0).getString("outcome")).isEqualTo("completed");
+    assertThat(ended.getJsonObject(0).getString("node")).isEqualTo("test-node");
+    assertThat(ended.getJsonObject(0).getString("started_at")).isEqualTo(running.getString("started_at"));
+    assertThat(Instant.parse(ended.getJsonObject(0).getString("finished_at")))
+        .isAfter(Instant.parse(running.getString("started_at")));
+
+    String cancelled = create("slow:20000 cancelled mid-run", "healthycollege");
+    awaitStatus(cancelled, "generating");
+    assertThat(Http.post(app.http, "/jobs/" + cancelled + "/cancel", null).statusCode()).isEqualTo(200);
+    JsonArray afterCancel = attempts(cancelled);
+    assertThat(afterCancel).hasSize(1);
+    assertThat(afterCancel.getJsonObject(0).getString("outcome")).isEqualTo("cancelled");
+    assertThat(afterCancel.getJsonObject(0).getString("node")).isEqualTo("test-node");
+    assertThat(afterCancel.getJsonObject(0).getString("finished_at")).isNotNull();
+
+    assertThat(Http.post(app.http, "/jobs/" + neverRan + "/cancel", null).statusCode()).isEqualTo(200);
+    assertThat(attempts(neverRan)).as("a job cancelled before any attempt has none").isEmpty();
   }
 
   @Test

@@ -42,7 +42,6 @@ class RestartTest {
       Eventually.await("all six completed", Duration.ofSeconds(60),
           () -> second.count("SELECT count(*) FROM jobs WHERE status = 'completed'"), n -> n == 6);
       assertThat(second.count("SELECT count(*) FROM job_attempts WHERE outcome = 'completed'")).isEqualTo(6);
-      assertThat(second.count("SELECT count(*) FROM job_attempts WHERE outcome = 'running'")).isZero();
       long released = second.count("SELECT count(*) FROM job_attempts WHERE outcome = 'released'");
       assertThat(released).as("only jobs that were running can have spent an attempt on the first start")
           .isLessThanOrEqualTo(2);
