@@ -5,7 +5,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /** All SQL about brands. */
@@ -39,6 +41,24 @@ public final class BrandRepository {
             .put("schedule_offset", rows.iterator().next().getInteger("schedule_offset"))
             .put("primary_color", rows.iterator().next().getString("primary_color"))
             .put("accent_color", rows.iterator().next().getString("accent_color"))));
+  }
+
+  /**
+   * The schedule offset of each (user, brand) pair, in order; 0 for a brand that does not exist (any more). One
+   * statement for a whole batch of completed outputs.
+   */
+  public Future<List<Integer>> scheduleOffsets(List<String> userIds, List<String> brandIds) {
+    return pool.preparedQuery("""
+            SELECT coalesce(b.schedule_offset, 0) AS schedule_offset
+              FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS q(user_id, brand_id, n)
+              LEFT JOIN brands b ON b.user_id = q.user_id AND b.brand_id = q.brand_id
+             ORDER BY q.n""")
+        .execute(Tuple.from(new Object[] {userIds.toArray(String[]::new), brandIds.toArray(String[]::new)}))
+        .map(rows -> {
+          List<Integer> offsets = new ArrayList<>();
+          rows.forEach(row -> offsets.add(row.getInteger(0)));
+          return offsets;
+        });
   }
 
   public Future<JsonArray> list(String userId) {

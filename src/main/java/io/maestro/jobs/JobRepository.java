@@ -520,6 +520,44 @@ public final class JobRepository {
         .map(rows -> rows.rowCount() == 1);
   }
 
+  /** One output's booked slot, to be written back as its scheduled_time. */
+  public record ScheduledTime(String userId, String jobId, String brand, String slotAt) {}
+
+  /**
+   * Writes many booked slots back in one statement, each only if its schedule row still holds that slot (as
+   * {@link #setScheduledTime}). Outputs of one job are merged into one update of its row: an UPDATE joined to two
+   * input rows for the same job would apply only one of them.
+   */
+  public Future<Void> setScheduledTimes(List<ScheduledTime> times) {
+    if (times.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return pool.preparedQuery("""
+            WITH input AS (
+              SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(user_id, job_id, brand, slot)
+            ), per_job AS (
+              SELECT i.user_id, i.job_id, jsonb_object_agg(i.brand, i.slot) AS slots
+                FROM input i
+               WHERE EXISTS (SELECT 1 FROM schedule s WHERE s.user_id = i.user_id AND s.job_id = i.job_id
+                                                        AND s.brand = i.brand AND s.slot_at = i.slot::timestamptz)
+               GROUP BY i.user_id, i.job_id
+            )
+            UPDATE jobs j
+               SET brand_outputs = j.brand_outputs || coalesce((
+                     SELECT jsonb_object_agg(b.key, (j.brand_outputs -> b.key)
+                                                    || jsonb_build_object('scheduled_time', b.value))
+                       FROM jsonb_each_text(p.slots) b
+                      WHERE jsonb_typeof(j.brand_outputs -> b.key) = 'object'), '{}'),
+                   updated_at = now()
+              FROM per_job p
+             WHERE j.user_id = p.user_id AND j.job_id = p.job_id""")
+        .execute(Tuple.of(times.stream().map(ScheduledTime::userId).toArray(String[]::new),
+            times.stream().map(ScheduledTime::jobId).toArray(String[]::new),
+            times.stream().map(ScheduledTime::brand).toArray(String[]::new),
+            times.stream().map(ScheduledTime::slotAt).toArray(String[]::new)))
+        .mapEmpty();
+  }
+
   private static Optional<JsonObject> first(RowSet<Row> rows) {
     return rows.size() == 0 ? Optional.empty() : Optional.of(JobJson.from(rows.iterator().next()));
   }

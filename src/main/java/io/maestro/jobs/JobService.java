@@ -163,6 +163,11 @@ public final class JobService {
     return jobs.setScheduledTime(userId, jobId, brand, scheduledTime);
   }
 
+  /** Many outputs' booked slots written back in one statement (the scheduler's group commit). */
+  public Future<Void> setScheduledTimes(List<JobRepository.ScheduledTime> times) {
+    return jobs.setScheduledTimes(times);
+  }
+
   private void queued(JsonObject job) {
     events.queued(job.getString("job_id"));
     events.update(job);
