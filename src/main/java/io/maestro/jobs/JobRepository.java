@@ -37,12 +37,11 @@ public final class JobRepository {
   /**
    * One statement: claim due jobs for free slots. The running attempt lives on the job row (attempt, lease_owner,
    * claimed_at); its job_attempts row is written once, when the attempt ends, so a job's history costs one insert and
-   * no update. Its commit does not wait for the WAL
-   * flush ({@code synchronous_commit} off for this transaction only): a claim lost in a database crash leaves the job
-   * pending at its previous attempt, so it simply runs again — what a lost lease already means — and the worker's
-   * late result is discarded by the attempt check. Nothing that follows can be durable without it: the outcome's
-   * synchronous commit flushes the WAL up to and including the claim. On a durable server this halves the fsyncs
-   * per job (each job is a claim and a completion).
+   * no update. Its commit does not wait for the WAL flush ({@code synchronous_commit} off for this transaction only):
+   * a claim lost in a database crash leaves the job pending at its previous attempt, so it simply runs again — what
+   * a lost lease already means — and the worker's late result is discarded by the attempt check. Nothing that follows
+   * can be durable without it: the outcome's synchronous commit flushes the WAL up to and including the claim. On a
+   * durable server this halves the fsyncs per job (each job is a claim and a completion).
    *
    * <p>The batch size is a literal, not a parameter. The dispatcher keeps this statement prepared (see
    * {@code Database.claimPool}), and with {@code LIMIT $n} PostgreSQL's generic plan assumes a tenth of the table is
@@ -162,9 +161,9 @@ public final class JobRepository {
 
   /**
    * Claimed jobs that never reached a worker (prefetched, or claimed as the node stopped) go back as if never
-   * claimed: the attempt is given back (it has no job_attempts row yet), so a stop or a lost worker costs no attempt, and run_at
-   * is kept, so they stay at the head of the queue. started_at is cleared only when this claim had set it (the claim
-   * sets started_at and claimed_at from the same now()).
+   * claimed: the attempt is given back (it has no job_attempts row yet), so a stop or a lost worker costs no
+   * attempt, and run_at is kept, so they stay at the head of the queue. started_at is cleared only when this claim
+   * had set it (the claim sets started_at and claimed_at from the same now()).
    */
   private static final String UNCLAIM = """
       WITH input AS (
@@ -551,10 +550,10 @@ public final class JobRepository {
                    updated_at = now()
               FROM per_job p
              WHERE j.user_id = p.user_id AND j.job_id = p.job_id""")
-        .execute(Tuple.of(times.stream().map(ScheduledTime::userId).toArray(String[]::new),
+        .execute(Tuple.from(new Object[] {times.stream().map(ScheduledTime::userId).toArray(String[]::new),
             times.stream().map(ScheduledTime::jobId).toArray(String[]::new),
             times.stream().map(ScheduledTime::brand).toArray(String[]::new),
-            times.stream().map(ScheduledTime::slotAt).toArray(String[]::new)))
+            times.stream().map(ScheduledTime::slotAt).toArray(String[]::new)}))
         .mapEmpty();
   }
 

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every step around the booking is a group commit: outputs that complete while a brand lookup, a write-back or an
  * activity entry is being written wait and go together in the next statement, as the bookings of one brand do
- * ({@link BookingQueue}). A backlog of completions costs a few statements per batch instead of three per output.
+ * ({@link BookingQueue}). A backlog of completions costs a few statements per batch instead of four per output.
  */
 public class SchedulerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(SchedulerVerticle.class);
