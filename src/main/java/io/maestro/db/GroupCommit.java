@@ -3,6 +3,7 @@ package io.maestro.db;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.function.Function;
 
@@ -26,6 +27,12 @@ public final class GroupCommit<T, R> {
     }
     this.maxBatch = maxBatch;
     this.write = write;
+  }
+
+  /** A group whose write has no result per item: each item's future completes when its batch is written. */
+  public static <T> GroupCommit<T, Void> ofWrites(int maxBatch, Function<List<T>, Future<?>> write) {
+    return new GroupCommit<>(maxBatch, batch -> write.apply(batch)
+        .map(done -> Collections.nCopies(batch.size(), (Void) null)));
   }
 
   public Future<R> add(T item) {

@@ -14,7 +14,6 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,10 +57,8 @@ public class SchedulerVerticle extends VerticleBase {
     bookings = new BookingQueue(new ScheduleRepository(pool));
     offsets = new GroupCommit<>(MAX_BATCH, batch -> brands.scheduleOffsets(
         batch.stream().map(BrandOf::userId).toList(), batch.stream().map(BrandOf::brand).toList()));
-    writeBacks = new GroupCommit<>(MAX_BATCH, batch -> jobs.setScheduledTimes(batch)
-        .map(done -> Collections.nCopies(batch.size(), (Void) null)));
-    activities = new GroupCommit<>(MAX_BATCH, batch -> activity.recordAll(batch)
-        .map(done -> Collections.nCopies(batch.size(), (Void) null)));
+    writeBacks = GroupCommit.ofWrites(MAX_BATCH, jobs::setScheduledTimes);
+    activities = GroupCommit.ofWrites(MAX_BATCH, activity::recordAll);
     if (!config.bool(MaestroConfig.SCHEDULE_AUTO_BOOK)) {
       LOG.info("Auto-scheduling is off on this node (schedule.autoBook=false)");
       return Future.succeededFuture();

@@ -81,6 +81,26 @@ class GroupCommitTest {
   }
 
   @Test
+  @DisplayName("a write with no result per item completes each item of its batch when the batch is written")
+  void writesWithoutResults() {
+    List<Promise<Void>> pending = new ArrayList<>();
+    GroupCommit<Integer, Void> group = GroupCommit.ofWrites(10, batch -> {
+      Promise<Void> promise = Promise.promise();
+      pending.add(promise);
+      return promise.future();
+    });
+    Future<Void> a = group.add(1);
+    Future<Void> b = group.add(2);
+    Future<Void> c = group.add(3);
+    pending.get(0).complete();
+    assertThat(a.succeeded()).isTrue();
+    assertThat(b.isComplete()).isFalse();
+    pending.get(1).fail("disk full");
+    assertThat(b.cause()).hasMessage("disk full");
+    assertThat(c.cause()).hasMessage("disk full");
+  }
+
+  @Test
   @DisplayName("a write that answers with the wrong number of results fails its batch instead of mismatching them")
   void resultCountMustMatch() {
     GroupCommit<Integer, String> group = new GroupCommit<>(10, batch -> Future.succeededFuture(List.of("only one")));
