@@ -299,8 +299,7 @@ public final class JobRepository {
     return pool.preparedQuery(count).execute(countParams)
         .compose(total -> pool.preparedQuery(page).execute(Tuple.from(params))
             .map(rows -> {
-              JsonArray jobs = new JsonArray();
-              rows.forEach(row -> jobs.add(JobJson.from(row)));
+              JsonArray jobs = new JsonArray(JobJson.all(rows));
               return new JsonObject().put("total", total.iterator().next().getLong(0)).put("limit", filter.limit())
                   .put("offset", filter.offset()).put("count", jobs.size()).put("jobs", jobs);
             }));
@@ -428,8 +427,12 @@ public final class JobRepository {
       throw new IllegalArgumentException("a claim takes 1 to " + MAX_CLAIM + " jobs, not " + slots);
     }
     return pool.preparedQuery(CLAIM.formatted(slots)).execute(Tuple.of(node, leaseMs)).map(rows -> {
+      List<JsonObject> jobs = JobJson.all(rows);
       List<Claimed> claimed = new ArrayList<>(rows.size());
-      rows.forEach(row -> claimed.add(new Claimed(JobJson.from(row), waited(row))));
+      int i = 0;
+      for (Row row : rows) {
+        claimed.add(new Claimed(jobs.get(i++), waited(row)));
+      }
       return claimed;
     });
   }
@@ -562,8 +565,6 @@ public final class JobRepository {
   }
 
   private static List<JsonObject> all(RowSet<Row> rows) {
-    List<JsonObject> jobs = new ArrayList<>(rows.size());
-    rows.forEach(row -> jobs.add(JobJson.from(row)));
-    return jobs;
+    return JobJson.all(rows);
   }
 }

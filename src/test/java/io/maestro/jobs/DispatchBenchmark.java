@@ -106,22 +106,25 @@ class DispatchBenchmark {
         for (boolean prefetch : modes("bench.prefetch", "on")) {
           // runs of a few seconds on a shared 2-core machine vary by ±15%: the median of several is the figure
           List<Double> rates = new ArrayList<>();
+          List<Double> cpu = new ArrayList<>();
           for (int round = 0; round < rounds; round++) {
             Run run = run(workers, count, booking, prefetch, true);
             rates.add(count / run.seconds());
+            cpu.add(run.cpuMicrosPerJob());
           }
           java.util.Collections.sort(rates);
+          java.util.Collections.sort(cpu);
           System.out.printf("BENCH median throughput: %d worker instance(s), slot booking %s, prefetch %s: %.0f jobs/s"
-              + " (median of %d runs of %d jobs; lowest %.0f, highest %.0f)%n", workers, booking ? "on" : "off",
-              prefetch ? "on" : "off", rates.get(rates.size() / 2), rates.size(), count, rates.get(0),
-              rates.get(rates.size() - 1));
+              + " (median of %d runs of %d jobs; lowest %.0f, highest %.0f), %.0f µs of node CPU per job besides the"
+              + " JIT%n", workers, booking ? "on" : "off", prefetch ? "on" : "off", rates.get(rates.size() / 2),
+              rates.size(), count, rates.get(0), rates.get(rates.size() - 1), cpu.get(cpu.size() / 2));
         }
       }
     }
   }
 
-  /** One run's wall time and the JIT's compile time during it. */
-  private record Run(double seconds, long jitMillis) {}
+  /** One run's wall time, the JIT's compile time during it and the node's CPU per job besides the JIT's. */
+  private record Run(double seconds, long jitMillis, double cpuMicrosPerJob) {}
 
   /** "off,on" → [false, true]: the modes of one switch to measure, in order. */
   private static List<Boolean> modes(String property, String defaults) {
@@ -151,9 +154,11 @@ class DispatchBenchmark {
           completed.countDown();
         }
       }).completion().await(10, TimeUnit.SECONDS);
+      awaitJitQuiet();
       String loadBefore = load();
       long walBefore = walPosition(app);
       long jitBefore = jitMillis();
+      long cpuBefore = processCpuNanos();
       long start = System.nanoTime();
       app.deployWorkers(DispatchBenchmark::noop, workers);
       if (!completed.await(10, TimeUnit.MINUTES)) {
@@ -161,6 +166,10 @@ class DispatchBenchmark {
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       long jit = jitMillis() - jitBefore;
+      // this process's own CPU per job (dispatcher, workers, pool, GC and JIT): on a shared 2-core machine what the
+      // node spends is what the database cannot, and it varies far less between sittings than jobs/s does
+      double cpuMicrosPerJob = (processCpuNanos() - cpuBefore) / 1_000.0 / count;
+      double cpuMicrosPerJobBesidesJit = Math.max(0, cpuMicrosPerJob - jit * 1_000.0 / count);
       // what the durable server had to write and flush per job: the claim, the outcome, the attempt's history
       double walPerJob = (walPosition(app) - walBefore) / (double) count;
       long inDatabase = app.count("SELECT count(*) FROM jobs WHERE status = 'completed'");
@@ -184,11 +193,12 @@ class DispatchBenchmark {
       }
       System.out.printf((report ? "BENCH" : "warm-up") + " throughput: %d worker instance(s), slot booking %s,"
           + " prefetch %s, %s: %d no-op jobs"
-          + " completed in %.2f s = %.0f jobs/s%s, %.0f bytes of WAL per job (load %s before, %s after; JIT"
-          + " compiling for %d ms meanwhile)%n",
+          + " completed in %.2f s = %.0f jobs/s%s, %.0f bytes of WAL per job, %.0f µs of node CPU per job (%.0f"
+          + " besides the JIT; load %s before, %s after; JIT compiling for %d ms meanwhile)%n",
           workers, booking ? "on" : "off", prefetch ? "on" : "off",
-          BenchPostgres.describe(), count, seconds, count / seconds, booked, walPerJob, loadBefore, load(), jit);
-      return new Run(seconds, jit);
+          BenchPostgres.describe(), count, seconds, count / seconds, booked, walPerJob, cpuMicrosPerJob,
+          cpuMicrosPerJobBesidesJit, loadBefore, load(), jit);
+      return new Run(seconds, jit, cpuMicrosPerJobBesidesJit);
     } finally {
       BenchPostgres.dropDatabase(database);
     }
@@ -197,6 +207,30 @@ class DispatchBenchmark {
   /** The server's WAL insert position in bytes (the benchmark is the only writer on the server it measures). */
   private static long walPosition(TestApp app) throws Exception {
     return app.count("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint");
+  }
+
+  /**
+   * Waits (at most 10 s) until the JIT has compiled nothing for 300 ms: starting a node (migrations, verticles, the
+   * HTTP server) queues compilations that otherwise run inside the measured seconds, on the same two cores.
+   */
+  static void awaitJitQuiet() throws InterruptedException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    long last = jitMillis();
+    long quietSince = System.nanoTime();
+    while (System.nanoTime() < deadline && System.nanoTime() - quietSince < 300_000_000L) {
+      Thread.sleep(50);
+      long now = jitMillis();
+      if (now != last) {
+        last = now;
+        quietSince = System.nanoTime();
+      }
+    }
+  }
+
+  /** CPU time this process has used so far, all threads together. */
+  static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   /** Time the JIT compilers have spent so far, all threads together. */
