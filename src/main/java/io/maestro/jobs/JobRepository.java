@@ -507,40 +507,36 @@ public final class JobRepository {
    * unschedule that lands between them must not be undone by the late write-back.
    */
   public Future<Boolean> setScheduledTime(String userId, String jobId, String brand, String scheduledTime) {
-    String sql = scheduledTime == null
-        ? """
-          UPDATE jobs SET brand_outputs = brand_outputs #- ARRAY[$3::text, 'scheduled_time'], updated_at = now()
-           WHERE user_id = $1 AND job_id = $2 AND brand_outputs ? $3 AND $4::text IS NULL"""
-        : """
-          UPDATE jobs SET brand_outputs = jsonb_set(brand_outputs, ARRAY[$3::text],
-                                                    (brand_outputs -> $3) || jsonb_build_object('scheduled_time', $4::text)),
-                          updated_at = now()
-           WHERE user_id = $1 AND job_id = $2 AND jsonb_typeof(brand_outputs -> $3) = 'object'
-             AND EXISTS (SELECT 1 FROM schedule s WHERE s.user_id = $1 AND s.job_id = $2 AND s.brand = $3
-                                                     AND s.slot_at = ($4::text)::timestamptz)""";
-    return pool.preparedQuery(sql).execute(Tuple.of(userId, jobId, brand, scheduledTime))
-        .map(rows -> rows.rowCount() == 1);
+    if (scheduledTime != null) {
+      return setScheduledTimes(List.of(new ScheduledTime(userId, jobId, brand, scheduledTime))).map(n -> n == 1);
+    }
+    return pool.preparedQuery("""
+            UPDATE jobs SET brand_outputs = brand_outputs #- ARRAY[$3::text, 'scheduled_time'], updated_at = now()
+             WHERE user_id = $1 AND job_id = $2 AND brand_outputs ? $3""")
+        .execute(Tuple.of(userId, jobId, brand)).map(rows -> rows.rowCount() == 1);
   }
 
   /** One output's booked slot, to be written back as its scheduled_time. */
   public record ScheduledTime(String userId, String jobId, String brand, String slotAt) {}
 
   /**
-   * Writes many booked slots back in one statement, each only if its schedule row still holds that slot (as
-   * {@link #setScheduledTime}). Outputs of one job are merged into one update of its row: an UPDATE joined to two
-   * input rows for the same job would apply only one of them.
+   * Writes many booked slots back in one statement, each only into an output that exists and only while its schedule
+   * row still holds that slot (see {@link #setScheduledTime}). Outputs of one job are merged into one update of its
+   * row: an UPDATE joined to two input rows for the same job would apply only one of them. Returns the number of job
+   * rows written.
    */
-  public Future<Void> setScheduledTimes(List<ScheduledTime> times) {
+  public Future<Integer> setScheduledTimes(List<ScheduledTime> times) {
     if (times.isEmpty()) {
-      return Future.succeededFuture();
+      return Future.succeededFuture(0);
     }
     return pool.preparedQuery("""
             WITH input AS (
               SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS u(user_id, job_id, brand, slot)
             ), per_job AS (
               SELECT i.user_id, i.job_id, jsonb_object_agg(i.brand, i.slot) AS slots
-                FROM input i
-               WHERE EXISTS (SELECT 1 FROM schedule s WHERE s.user_id = i.user_id AND s.job_id = i.job_id
+                FROM input i JOIN jobs o ON o.user_id = i.user_id AND o.job_id = i.job_id
+               WHERE jsonb_typeof(o.brand_outputs -> i.brand) = 'object'
+                 AND EXISTS (SELECT 1 FROM schedule s WHERE s.user_id = i.user_id AND s.job_id = i.job_id
                                                         AND s.brand = i.brand AND s.slot_at = i.slot::timestamptz)
                GROUP BY i.user_id, i.job_id
             )
@@ -557,7 +553,7 @@ public final class JobRepository {
             times.stream().map(ScheduledTime::jobId).toArray(String[]::new),
             times.stream().map(ScheduledTime::brand).toArray(String[]::new),
             times.stream().map(ScheduledTime::slotAt).toArray(String[]::new)}))
-        .mapEmpty();
+        .map(RowSet::rowCount);
   }
 
   private static Optional<JsonObject> first(RowSet<Row> rows) {

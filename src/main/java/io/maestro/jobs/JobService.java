@@ -164,7 +164,7 @@ public final class JobService {
   }
 
   /** Many outputs' booked slots written back in one statement (the scheduler's group commit). */
-  public Future<Void> setScheduledTimes(List<JobRepository.ScheduledTime> times) {
+  public Future<Integer> setScheduledTimes(List<JobRepository.ScheduledTime> times) {
     return jobs.setScheduledTimes(times);
   }
 
