@@ -25,7 +25,10 @@ public final class Addresses {
   public static final String WORKER_PREFIX = "maestro.jobs.worker.";
   /** Local: progress of a running job (step, percent, per-brand output), fire-and-forget from the worker. */
   public static final String JOB_PROGRESS = "maestro.jobs.progress";
-  /** Published: a job finished (completed or failed); the scheduler books its outputs (its only listener). */
+  /**
+   * Published: a job finished (completed or failed); the scheduler books its outputs (its only listener). The body is
+   * one object shared by the node's consumers ({@link SharedJson}): a consumer reads it and never changes it.
+   */
   public static final String JOB_FINISHED = "maestro.jobs.finished";
   /** Request: run a healing cycle now; the reply is the cycle's report (or says another node holds the lock). */
   public static final String HEALER_RUN = "maestro.healer.run";

@@ -1,6 +1,7 @@
 package io.maestro.jobs;
 
 import io.maestro.bus.Addresses;
+import io.maestro.bus.SharedJson;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
@@ -10,6 +11,7 @@ final class JobEvents {
 
   JobEvents(Vertx vertx) {
     this.vertx = vertx;
+    SharedJson.registerOn(vertx.eventBus());
   }
 
   void update(JsonObject job) {
@@ -19,12 +21,12 @@ final class JobEvents {
   /**
    * A job reached completed or failed: its user sees it, and the scheduler books what it produced. The job is handed
    * over, its internal key removed in place (every caller is done with the row; a copy per finished job showed in the
-   * dispatcher's profile).
+   * dispatcher's profile), and shared by the local consumers, who only read it.
    */
   void finished(JsonObject job) {
     update(job);
     job.remove(JobJson.INTERNAL_PK);
-    vertx.eventBus().publish(Addresses.JOB_FINISHED, job);
+    vertx.eventBus().publish(Addresses.JOB_FINISHED, job, SharedJson.PUBLISH);
   }
 
   void queued() {
