@@ -198,7 +198,7 @@ public class DispatcherVerticle extends VerticleBase {
     String worker = idleWorkers.iterator().next();
     idleWorkers.remove(worker);
     ClaimedJob claimed = ClaimedJob.of(job, deadlineMs);
-    RunningJob running = new RunningJob(claimed);
+    RunningJob running = new RunningJob(claimed, job);
     dispatchLatency.record(running, next.waited(), System.nanoTime() - next.claimedNanos());
     busyWorkers.put(worker, running);
     runningByPk.put(running.pk, running);

@@ -51,7 +51,7 @@ final class OutcomeRecorder {
             key -> Metrics.jobDuration(metrics, running.variant, outcomeName))
         .record(System.nanoTime() - running.startedNanos, TimeUnit.NANOSECONDS);
     if (completed) {
-      pendingCompletions.add(new JobRepository.Completion(running.pk, running.attempt, outcome.currentStep(),
+      pendingCompletions.add(new JobRepository.Completion(running.claimed, outcome.currentStep(),
           outcome.brandOutputs()));
       pendingCompletionIds.add(running.jobId);
       flushCompletions();

@@ -7,6 +7,8 @@ import io.vertx.core.json.JsonObject;
 final class RunningJob {
   final long pk;
   final int attempt;
+  /** The job as claimed; its completion updates it in place and publishes it (see JobRepository.completeAll). */
+  final JsonObject claimed;
   final String jobId;
   final String userId;
   final String variant;
@@ -21,7 +23,8 @@ final class RunningJob {
   Failure firstFailure;
   int failedBrands;
 
-  RunningJob(ClaimedJob job) {
+  RunningJob(ClaimedJob job, JsonObject claimed) {
+    this.claimed = claimed;
     this.pk = job.pk();
     this.attempt = job.attempt();
     this.jobId = job.jobId();

@@ -53,10 +53,13 @@ class DispatcherVerticleTest {
         .compose(ignored -> queue("Sleep well", "healthycollege", "vitalitycollege"))
         .compose(jobId -> {
           vertx.eventBus().publish(Addresses.JOBS_QUEUED, new JsonObject());
-          return finished.future().compose(event -> job(jobId).compose(row -> attempt(jobId).map(attempt -> {
+          return finished.future().compose(event -> job(jobId).compose(row -> attempt(jobId).compose(attempt ->
+              stored(jobId).map(stored -> {
             test.verify(() -> {
               assertThat(event.getString("job_id")).isEqualTo(jobId);
               assertThat(event.getString("status")).isEqualTo("completed");
+              // what the scheduler is handed is the whole stored job, as the API shows it
+              assertThat(event).isEqualTo(JobJson.publicView(stored));
               assertThat(event.getJsonObject("brand_outputs").fieldNames())
                   .containsExactlyInAnyOrder("healthycollege", "vitalitycollege");
               assertThat(row.getString("status")).isEqualTo("completed");
@@ -74,7 +77,7 @@ class DispatcherVerticleTest {
               assertThat(attempt.getBoolean("finished")).isTrue();
             });
             return null;
-          })));
+          }))));
         })
         .onComplete(test.succeedingThenComplete());
   }
@@ -201,6 +204,12 @@ class DispatcherVerticleTest {
   private Future<JsonObject> job(String jobId) {
     return one("SELECT status, attempt, progress_percent, lease_owner, brand_outputs, error_code, error_category,"
         + " error_message FROM jobs WHERE job_id = $1", jobId);
+  }
+
+  /** The job's whole row, as JobJson reads it. */
+  private Future<JsonObject> stored(String jobId) {
+    return node.context().pool().preparedQuery("SELECT * FROM jobs WHERE job_id = $1").execute(Tuple.of(jobId))
+        .map(rows -> JobJson.from(rows.iterator().next()));
   }
 
   private Future<String> status(String jobId) {

@@ -36,18 +36,22 @@ class JobJsonTest {
   }
 
   @Test
-  @DisplayName("times are written as Instant.toString writes them: seconds always, the fraction in groups of three")
+  @DisplayName("times are written as Instant.toString writes them: seconds always, the fraction in groups of three, "
+      + "a sign only outside the years 0000 to 9999")
   void timesAsInstantWritesThem() {
     List<Instant> edges = List.of(Instant.parse("2026-12-02T16:40:00Z"), Instant.parse("2026-12-02T00:00:00Z"),
         Instant.parse("2026-12-02T16:40:05Z"), Instant.parse("2026-12-02T16:40:00.100Z"),
         Instant.parse("2026-12-02T16:40:00.000001Z"), Instant.parse("2026-12-02T16:40:59.999999999Z"),
-        Instant.parse("1970-01-01T00:00:00Z"), Instant.parse("9999-12-31T23:59:59.120Z"));
+        Instant.parse("1970-01-01T00:00:00Z"), Instant.parse("9999-12-31T23:59:59.120Z"),
+        Instant.parse("0000-01-01T00:00:00.000010Z"), Instant.parse("+10000-01-01T00:00:00Z"),
+        Instant.parse("-0001-12-31T23:59:59.500Z"));
     for (Instant instant : edges) {
       assertThat(JobJson.iso(OffsetDateTime.ofInstant(instant, ZoneOffset.UTC))).isEqualTo(instant.toString());
     }
     Random random = new Random(20261202);
     for (int i = 0; i < 20_000; i++) {
-      long seconds = random.nextLong(0, 253_402_300_799L);
+      // years 0000 to 9999: the ones written without a sign
+      long seconds = random.nextLong(-62_167_219_200L, 253_402_300_799L);
       // whole seconds, milliseconds, microseconds (what PostgreSQL stores) and nanoseconds
       int nanos = switch (i % 4) {
         case 0 -> 0;

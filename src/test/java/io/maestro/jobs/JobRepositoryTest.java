@@ -70,10 +70,120 @@ class JobRepositoryTest {
 
     JsonObject first = claimed.get(0).job();
     List<JsonObject> completed = jobs.completeAll("node-a", List.of(new JobRepository.Completion(
-        first.getLong(JobJson.INTERNAL_PK), first.getInteger("attempt"), "completed: 1/1 brands", new JsonObject())))
+        first, "completed: 1/1 brands", new JsonObject())))
         .await(10, TimeUnit.SECONDS);
     assertThat(completed).hasSize(1);
     assertThat(synchronousCommit()).as("after the completion").isEqualTo("on");
+  }
+
+  @Test
+  @DisplayName("a completion hands back the claimed job itself brought up to the stored row: the step and outputs "
+      + "progress wrote meanwhile, an earlier attempt's error cleared, the lease gone; an attempt cancelled meanwhile "
+      + "is left out")
+  void completionEqualsTheRowReadBack() throws Exception {
+    connection.query("UPDATE jobs SET error_code = 1001, error_category = 'rate_limit', retry_count = 1,"
+        + " error_message = 'an earlier attempt was refused', healing_state = 'retry_scheduled' WHERE title = 'job 1'")
+        .execute().await(10, TimeUnit.SECONDS);
+    JobRepository jobs = new JobRepository(connection);
+    Map<String, JsonObject> claimed = new java.util.HashMap<>();
+    jobs.claim("node-a", 30_000, 3).await(10, TimeUnit.SECONDS)
+        .forEach(claim -> claimed.put(claim.job().getString("title"), claim.job()));
+    JsonObject first = claimed.get("job 1");
+    JsonObject cancelled = claimed.get("job 2");
+    assertThat(first.getString("error_message")).isEqualTo("an earlier attempt was refused");
+    JsonObject rendering = new JsonObject().put("healthycollege", new JsonObject().put("status", "rendering"));
+    assertThat(jobs.progress(first.getLong(JobJson.INTERNAL_PK), first.getInteger("attempt"), "node-a",
+        "rendering healthycollege", 60, rendering).await(10, TimeUnit.SECONDS)).isPresent();
+    connection.query("UPDATE jobs SET status = 'cancelled', current_step = 'cancelled', lease_owner = NULL,"
+        + " lease_expires_at = NULL, completed_at = now() WHERE title = 'job 2'").execute().await(10, TimeUnit.SECONDS);
+
+    JsonObject output = new JsonObject().put("healthycollege", new JsonObject().put("status", "completed")
+        .put("image_url", "/output/posts/healthycollege.png"));
+    List<JsonObject> completed = jobs.completeAll("node-a", List.of(
+            new JobRepository.Completion(first, "completed: 1/1 brands", output),
+            new JobRepository.Completion(cancelled, "completed: 1/1 brands", output)))
+        .await(10, TimeUnit.SECONDS);
+
+    assertThat(completed).hasSize(1);
+    assertThat(completed.get(0)).isSameAs(first);
+    JsonObject stored = JobJson.from(connection.query("SELECT * FROM jobs WHERE title = 'job 1'").execute()
+        .await(10, TimeUnit.SECONDS).iterator().next());
+    assertThat(completed.get(0)).isEqualTo(stored);
+    assertThat(first.getString("status")).isEqualTo("completed");
+    assertThat(first.getString("error_message")).isNull();
+    assertThat(first.getString("lease_owner")).isNull();
+    assertThat(first.getInteger("retry_count")).isEqualTo(1);
+    assertThat(first.getJsonObject("brand_outputs").getJsonObject("healthycollege").getString("image_url"))
+        .isEqualTo("/output/posts/healthycollege.png");
+  }
+
+  /** What a job asks for: written when it is created, never by any UPDATE (a completion relies on it). */
+  private static final java.util.Set<String> SPEC_COLUMNS = java.util.Set.of("id", "job_id", "user_id", "title",
+      "content_lines", "variant", "ai_prompt", "cta_type", "brands", "platforms", "fixed_title", "caption",
+      "slide_texts", "proposal_id", "max_retries", "created_at");
+  private static final java.util.regex.Pattern UPDATE_JOBS =
+      java.util.regex.Pattern.compile("UPDATE\\s+jobs(?:\\s+\\w+)?\\s+SET\\s");
+  private static final java.util.regex.Pattern SET_LIST_END =
+      java.util.regex.Pattern.compile("\\b(?:FROM|WHERE|RETURNING)\\b|\"\"\"|\";");
+
+  @Test
+  @DisplayName("no UPDATE of jobs in the main code sets a column of what the job asks for: the claimed row plus what "
+      + "a completion returns is the whole row")
+  void noUpdateSetsTheSpec() throws Exception {
+    java.util.Set<String> assigned = new java.util.TreeSet<>();
+    int statements = 0;
+    List<java.nio.file.Path> sources;
+    try (var files = java.nio.file.Files.walk(java.nio.file.Path.of("src/main/java"))) {
+      sources = files.filter(f -> f.toString().endsWith(".java")).toList();
+    }
+    for (java.nio.file.Path source : sources) {
+      String code = java.nio.file.Files.readString(source).replaceAll("--[^\\n]*", "");
+      var update = UPDATE_JOBS.matcher(code);
+      while (update.find()) {
+        statements++;
+        for (String assignment : topLevelCommaSplit(setList(code, update.end()))) {
+          String column = assignment.substring(0, assignment.indexOf('=')).trim().replaceAll("^\\w+\\.", "");
+          assigned.add(column);
+        }
+      }
+    }
+    assertThat(statements).as("UPDATE jobs statements found").isGreaterThanOrEqualTo(10);
+    assertThat(assigned).as("the scan reads the SET lists").contains("status", "lease_expires_at", "healing_state",
+        "brand_outputs", "stuck_reported_at");
+    assertThat(assigned).doesNotContainAnyElementsOf(SPEC_COLUMNS);
+  }
+
+  /** The SET list starting at {@code from}: up to the first FROM, WHERE or RETURNING outside parentheses. */
+  private static String setList(String code, int from) {
+    var end = SET_LIST_END.matcher(code);
+    int depth = 0;
+    for (int i = from; i < code.length(); i++) {
+      char c = code.charAt(i);
+      if (c == '(') {
+        depth++;
+      } else if (c == ')') {
+        depth--;
+      } else if (depth == 0 && end.find(i) && end.start() == i) {
+        return code.substring(from, i);
+      }
+    }
+    throw new AssertionError("an UPDATE jobs … SET without an end at " + from);
+  }
+
+  private static List<String> topLevelCommaSplit(String list) {
+    List<String> parts = new java.util.ArrayList<>();
+    int depth = 0;
+    int start = 0;
+    for (int i = 0; i < list.length(); i++) {
+      char c = list.charAt(i);
+      depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+      if (c == ',' && depth == 0) {
+        parts.add(list.substring(start, i));
+        start = i + 1;
+      }
+    }
+    parts.add(list.substring(start));
+    return parts.stream().filter(part -> part.contains("=")).toList();
   }
 
   @Test
