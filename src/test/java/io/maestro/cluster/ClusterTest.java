@@ -36,13 +36,16 @@ class ClusterTest {
 
   @Test
   @DisplayName("jobs created through a node without free workers run on the other node, never above its instance count,"
-      + " and their live updates reach a listener on the first node")
+      + " and their live updates and finished events (the whole job, as its JSON text) reach listeners on the first node")
   void workFlowsToNodeWithWorkers() throws Exception {
     ClusterNodes cluster = new ClusterNodes(2);
     try (ClusterNodes.Node a = cluster.start(0, db, new JsonObject().put("jobs.workerInstances", 0));
         ClusterNodes.Node b = cluster.start(1, db, new JsonObject().put("jobs.workerInstances", 2))) {
       List<JsonObject> updatesOnA = new CopyOnWriteArrayList<>();
       a.vertx.eventBus().<JsonObject>consumer(Addresses.jobUpdates("local"), m -> updatesOnA.add(m.body()))
+          .completion().await(10, TimeUnit.SECONDS);
+      List<JsonObject> finishedOnA = new CopyOnWriteArrayList<>();
+      a.vertx.eventBus().<JsonObject>consumer(Addresses.JOB_FINISHED, m -> finishedOnA.add(m.body()))
           .completion().await(10, TimeUnit.SECONDS);
       for (int i = 0; i < 12; i++) {
         create(a, "slow:150 clustered " + i);
@@ -54,6 +57,14 @@ class ClusterTest {
       assertThat(ScriptedRenderer.PEAK_BY_NODE).doesNotContainKey("node-a");
       Eventually.await("completed updates on node A", Duration.ofSeconds(10), () -> updatesOnA.stream()
           .filter(u -> "completed".equals(u.getString("status"))).count(), n -> n == 12);
+      Eventually.await("finished events on node A", Duration.ofSeconds(10), finishedOnA::size, n -> n == 12);
+      assertThat(finishedOnA).allSatisfy(job -> {
+        assertThat(job.getString("status")).isEqualTo("completed");
+        assertThat(job.getString("title")).startsWith("slow:150 clustered ");
+        assertThat(job.getJsonObject("brand_outputs").getJsonObject("healthycollege").getString("status"))
+            .isEqualTo("completed");
+        assertThat(job.containsKey("_pk")).as("the internal key stays on its node").isFalse();
+      });
     }
   }
 
