@@ -11,8 +11,13 @@ import java.awt.Color;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.time.temporal.TemporalAdjusters;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,6 +47,7 @@ class ObservatoryViewsBrowserTest {
   private static String reelJob;
   private static String postJob;
   private static long scheduleId;
+  private static Instant scheduledSlot;
 
   @BeforeAll
   static void start() throws Exception {
@@ -82,9 +88,14 @@ class ObservatoryViewsBrowserTest {
         + reelJob + "'");
     int offset = (int) app.count("SELECT schedule_offset FROM brands WHERE user_id = 'local' AND brand_id = 'healthycollege'");
     Instant slot = SlotPlan.next("post", offset, Instant.now().plusSeconds(3600), 1).get(0);
+    scheduledSlot = slot;
     scheduleId = app.count("INSERT INTO schedule (user_id, brand, content_type, variant, slot_at, job_id, title,"
         + " media_url) VALUES ('local', 'healthycollege', 'post', 'post', '" + slot + "', '" + postJob
         + "', 'Three protein myths', '" + slide1 + "') RETURNING id");
+  }
+
+  private static LocalDate mondayOf(Instant instant) {
+    return instant.atZone(ZoneOffset.UTC).toLocalDate().with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
   }
 
   private static String insertJob(String title, String variant, String proposal, JsonObject outputs) throws Exception {
@@ -297,6 +308,12 @@ class ObservatoryViewsBrowserTest {
   void moveCalendarSlot() throws Exception {
     open("#/schedule");
     new Select(waiting(10).until(d -> d.findElement(By.id("calendar-brand")))).selectByValue("healthycollege");
+    // the calendar opens on this week (Monday to Sunday, UTC); the next slot an hour from now is in the next week when
+    // the test runs on a Sunday evening
+    long weeksAhead = ChronoUnit.WEEKS.between(mondayOf(Instant.now()), mondayOf(scheduledSlot));
+    for (long i = 0; i < weeksAhead; i++) {
+      browser.findElement(By.id("week-next")).click();
+    }
     WebElement item = waiting(20).until(d -> d.findElements(By.cssSelector("#calendar .slot[data-item-id='" + scheduleId + "']"))
         .stream().findFirst().orElse(null));
     assertThat(item.getText()).contains("Three protein myths", "scheduled");
