@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.maestro.db.Database;
 import io.maestro.db.Migrations;
 import io.maestro.testing.TestPostgres;
+import io.maestro.testing.TopLevel;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
@@ -171,19 +172,7 @@ class JobRepositoryTest {
   }
 
   private static List<String> topLevelCommaSplit(String list) {
-    List<String> parts = new java.util.ArrayList<>();
-    int depth = 0;
-    int start = 0;
-    for (int i = 0; i < list.length(); i++) {
-      char c = list.charAt(i);
-      depth += c == '(' ? 1 : c == ')' ? -1 : 0;
-      if (c == ',' && depth == 0) {
-        parts.add(list.substring(start, i));
-        start = i + 1;
-      }
-    }
-    parts.add(list.substring(start));
-    return parts.stream().filter(part -> part.contains("=")).toList();
+    return TopLevel.split(list, ',', '(', ')').stream().filter(part -> part.contains("=")).toList();
   }
 
   @Test

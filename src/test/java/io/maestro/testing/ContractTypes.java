@@ -129,19 +129,7 @@ public final class ContractTypes {
 
   /** Splits "A|array<B|C>|null" at the top level only. */
   private static List<String> splitTop(String type) {
-    List<String> parts = new ArrayList<>();
-    int depth = 0;
-    int start = 0;
-    for (int i = 0; i < type.length(); i++) {
-      char c = type.charAt(i);
-      depth += c == '<' ? 1 : c == '>' ? -1 : 0;
-      if (c == '|' && depth == 0) {
-        parts.add(type.substring(start, i));
-        start = i + 1;
-      }
-    }
-    parts.add(type.substring(start));
-    return parts;
+    return TopLevel.split(type, '|', '<', '>');
   }
 
   private static String shorten(Object value) {
