@@ -164,7 +164,7 @@ class JobRepositoryTest {
         depth++;
       } else if (c == ')') {
         depth--;
-      } else if (depth == 0 && end.find(i) && end.start() == i) {
+      } else if (depth == 0 && end.region(i, code.length()).useTransparentBounds(true).lookingAt()) {
         return code.substring(from, i);
       }
     }
